@@ -1,0 +1,278 @@
+// The on-disk local store. One file per secret and per key, so a read or a write touches only what
+// it names and the cost of Get/Create does not grow with the number of secrets.
+//
+//   <dir>/store.json                      format, version, account id, how the root key is kept
+//   <dir>/root.key                        32 random bytes, base64 (absent in passphrase mode)
+//   <dir>/.lock/                          inter-process write lock
+//   <dir>/regions/<region>/secrets/<sha256(name)>.json
+//   <dir>/regions/<region>/keys/<keyId>.json
+//
+// Metadata is plain JSON (as in the service, metadata is not secret); every secret value is sealed.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash, randomInt } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { AAD, DecryptError, deriveRootKey, newKey, newScryptParams, open, seal, type ScryptParams } from './crypto.js';
+import { ensureDir, removeFileDurably, withLock, writeFileAtomic } from './fsutil.js';
+import type { Tag } from '../../operations/validators.js';
+
+export const STORE_FORMAT = 'aliyun-kms-local';
+export const STORE_VERSION = 1;
+
+export class StoreError extends Error {}
+
+interface StoreHeader {
+  format: typeof STORE_FORMAT;
+  version: number;
+  accountId: string;
+  createTime: string;
+  rootKey: { source: 'file' } | ({ source: 'passphrase'; kdf: 'scrypt'; check: string } & ScryptParams);
+}
+
+export interface VersionRecord {
+  id: string;
+  createTime: string;
+  stages: string[];
+  dataType: string;
+  /** The sealed value. */
+  value: string;
+}
+
+export interface RotationRecord {
+  enabled: boolean;
+  intervalSeconds?: number;
+  nextRotationDate?: string;
+  lastRotationDate?: string;
+}
+
+export interface SecretRecord {
+  name: string;
+  type: string;
+  description: string;
+  /** null: the region's service default key. */
+  keyId: string | null;
+  dkmsInstanceId?: string;
+  tags: Tag[];
+  createTime: string;
+  updateTime: string;
+  plannedDeleteTime?: string;
+  extendedConfig?: string;
+  policy?: string;
+  rotation?: RotationRecord;
+  /** The secret's data key, sealed by its key. */
+  dataKey: string;
+  /** In creation order. */
+  versions: VersionRecord[];
+}
+
+export interface KeyRecord {
+  keyId: string;
+  description: string;
+  keySpec: string;
+  keyUsage: string;
+  origin: string;
+  protectionLevel: string;
+  creationDate: string;
+  primaryKeyVersion: string;
+  automaticRotation: string;
+  rotationInterval?: string;
+  tags: Tag[];
+  /** The key material, sealed by the root key. */
+  material: string;
+}
+
+export function defaultStoreDir(): string {
+  return process.env.ALIYUN_KMS_LOCAL_DIR || join(homedir(), '.aliyun', 'kms-local');
+}
+
+/** Seconds-precision UTC, `2024-05-01T12:00:00Z`, the service's time format. */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Current time. ALIYUN_KMS_LOCAL_TIME_OFFSET (seconds) moves the local service's clock, so that
+ * recovery windows and rotation dates can be tested without waiting for them.
+ */
+export function nowMs(): number {
+  const off = Number(process.env.ALIYUN_KMS_LOCAL_TIME_OFFSET || 0);
+  return Date.now() + (Number.isFinite(off) ? off * 1000 : 0);
+}
+
+const fileNameOf = (secretName: string) => createHash('sha256').update(secretName).digest('hex') + '.json';
+
+export class LocalStore {
+  private header!: StoreHeader;
+  private rootKey!: Buffer;
+  readonly lockDir: string;
+
+  constructor(readonly dir: string = defaultStoreDir()) {
+    this.lockDir = join(dir, '.lock');
+  }
+
+  /** Opens the store, creating it on first use. */
+  open(): this {
+    const headerPath = join(this.dir, 'store.json');
+    if (!existsSync(headerPath)) {
+      ensureDir(this.dir);
+      withLock(this.lockDir, () => {
+        if (!existsSync(headerPath)) this.create(headerPath);
+      });
+    }
+    let header: StoreHeader;
+    try {
+      header = JSON.parse(readFileSync(headerPath, 'utf8'));
+    } catch (e: any) {
+      throw new StoreError(`cannot read ${headerPath}: ${e.message}`);
+    }
+    if (header.format !== STORE_FORMAT) throw new StoreError(`${headerPath} is not a local KMS store`);
+    if (header.version !== STORE_VERSION) throw new StoreError(`${headerPath} has store format version ${header.version}; this build reads version ${STORE_VERSION}`);
+    this.header = header;
+    this.rootKey = this.loadRootKey(header);
+    return this;
+  }
+
+  private create(headerPath: string): void {
+    const passphrase = process.env.ALIYUN_KMS_LOCAL_PASSPHRASE;
+    // A 16-digit account id, like an Alibaba Cloud UID, fixed for the life of the store.
+    const accountId = String(randomInt(1, 10)) + Array.from({ length: 15 }, () => randomInt(0, 10)).join('');
+    let rootKey: StoreHeader['rootKey'];
+    if (passphrase) {
+      const params = newScryptParams();
+      const key = deriveRootKey(passphrase, params);
+      rootKey = { source: 'passphrase', kdf: 'scrypt', ...params, check: seal(key, Buffer.from('ok'), AAD.check) };
+    } else {
+      writeFileAtomic(join(this.dir, 'root.key'), newKey().toString('base64') + '\n');
+      rootKey = { source: 'file' };
+    }
+    const header: StoreHeader = { format: STORE_FORMAT, version: STORE_VERSION, accountId, createTime: isoSeconds(Date.now()), rootKey };
+    writeFileAtomic(headerPath, JSON.stringify(header, null, 2) + '\n');
+  }
+
+  private loadRootKey(h: StoreHeader): Buffer {
+    if (h.rootKey.source === 'file') {
+      if (process.env.ALIYUN_KMS_LOCAL_PASSPHRASE)
+        throw new StoreError(`the local store ${this.dir} was created without a passphrase; unset ALIYUN_KMS_LOCAL_PASSPHRASE or use another ALIYUN_KMS_LOCAL_DIR`);
+      try {
+        const key = Buffer.from(readFileSync(join(this.dir, 'root.key'), 'utf8').trim(), 'base64');
+        if (key.length !== 32) throw new Error('not a 32-byte key');
+        return key;
+      } catch (e: any) {
+        throw new StoreError(`cannot read the root key ${join(this.dir, 'root.key')}: ${e.message}`);
+      }
+    }
+    const passphrase = process.env.ALIYUN_KMS_LOCAL_PASSPHRASE;
+    if (!passphrase) throw new StoreError(`the local store ${this.dir} is protected by a passphrase: set ALIYUN_KMS_LOCAL_PASSPHRASE`);
+    const key = deriveRootKey(passphrase, h.rootKey);
+    try {
+      open(key, h.rootKey.check, AAD.check);
+    } catch (e) {
+      if (e instanceof DecryptError) throw new StoreError(`wrong passphrase for the local store ${this.dir}`);
+      throw e;
+    }
+    return key;
+  }
+
+  get accountId(): string {
+    return this.header.accountId;
+  }
+
+  get createTime(): string {
+    return this.header.createTime;
+  }
+
+  get root(): Buffer {
+    return this.rootKey;
+  }
+
+  region(region: string): RegionStore {
+    return new RegionStore(this, region);
+  }
+
+  /** Serialises writers across processes. Readers never need it: files are replaced atomically. */
+  write<T>(fn: () => T): T {
+    return withLock(this.lockDir, fn);
+  }
+}
+
+export class RegionStore {
+  readonly secretsDir: string;
+  readonly keysDir: string;
+
+  constructor(
+    readonly store: LocalStore,
+    readonly region: string,
+  ) {
+    const base = join(store.dir, 'regions', region);
+    this.secretsDir = join(base, 'secrets');
+    this.keysDir = join(base, 'keys');
+  }
+
+  private readJson<T>(path: string): T | undefined {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e: any) {
+      if (e.code === 'ENOENT') return undefined;
+      throw e;
+    }
+    try {
+      return JSON.parse(text);
+    } catch (e: any) {
+      throw new StoreError(`corrupt store file ${path}: ${e.message}`);
+    }
+  }
+
+  readSecret(name: string): SecretRecord | undefined {
+    const rec = this.readJson<SecretRecord>(join(this.secretsDir, fileNameOf(name)));
+    // Two names never share a file unless SHA-256 collides; check anyway.
+    return rec && rec.name === name ? rec : undefined;
+  }
+
+  writeSecret(rec: SecretRecord): void {
+    ensureDir(this.secretsDir);
+    writeFileAtomic(join(this.secretsDir, fileNameOf(rec.name)), JSON.stringify(rec));
+  }
+
+  removeSecret(name: string): void {
+    removeFileDurably(join(this.secretsDir, fileNameOf(name)));
+  }
+
+  listSecrets(): SecretRecord[] {
+    let files: string[];
+    try {
+      files = readdirSync(this.secretsDir);
+    } catch (e: any) {
+      if (e.code === 'ENOENT') return [];
+      throw e;
+    }
+    const out: SecretRecord[] = [];
+    for (const f of files) {
+      if (!f.endsWith('.json')) continue;
+      const rec = this.readJson<SecretRecord>(join(this.secretsDir, f));
+      if (rec) out.push(rec);
+    }
+    return out;
+  }
+
+  readKey(keyId: string): KeyRecord | undefined {
+    if (!/^[A-Za-z0-9-]+$/.test(keyId)) return undefined;
+    return this.readJson<KeyRecord>(join(this.keysDir, keyId + '.json'));
+  }
+
+  writeKey(rec: KeyRecord): void {
+    ensureDir(this.keysDir);
+    writeFileAtomic(join(this.keysDir, rec.keyId + '.json'), JSON.stringify(rec));
+  }
+
+  listKeys(): KeyRecord[] {
+    let files: string[];
+    try {
+      files = readdirSync(this.keysDir);
+    } catch (e: any) {
+      if (e.code === 'ENOENT') return [];
+      throw e;
+    }
+    return files.filter((f) => f.endsWith('.json')).map((f) => this.readJson<KeyRecord>(join(this.keysDir, f))!).filter(Boolean);
+  }
+}

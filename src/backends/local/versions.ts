@@ -1,0 +1,2 @@
+// Versions, stage labels and rotation (PutSecretValue, UpdateSecretVersionStage, …): issue 3.
+export {};

@@ -1,0 +1,180 @@
+// `aliyun` entry point. Follows the real CLI's order of checks (aliyun-cli-behavior.md §4.2) so that
+// the same mistake gives the same error: config, argv, flag checks, help, profile, product, API,
+// parameters, call, print.
+import { readFileSync } from 'node:fs';
+import { CliError, suggestError, tipError } from '../core/errors.js';
+import type { JsonValue } from '../core/json.js';
+import { KMS_API_NAMES, OPERATIONS } from '../operations/catalog.js';
+import type { Backend } from '../backends/backend.js';
+import { flagList, flagValue, parseArgv, type ParsedArgs } from './argv.js';
+import { ROOT_FLAGS, ROOT_FLAG_NAMES } from './flags.js';
+import { apiHelp, CLI_VERSION, productHelp, rootUsage, SUB_COMMANDS } from './help.js';
+import { PRODUCT_CODES } from './products.js';
+import { defaultConfigPath, hasCredentials, readConfigFile, requestRegion, resolveProfile } from './profile.js';
+import { reportError, type Io } from './render.js';
+import { suggest } from './suggest.js';
+import { runPlugin } from './plugins.js';
+
+const io: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+};
+
+function checkExclusive(a: ParsedArgs): void {
+  for (const def of ROOT_FLAGS) {
+    if (!a.flags.has(def.name) || !def.excludes) continue;
+    const other = def.excludes.find((x) => a.flags.has(x));
+    if (other) throw new CliError(`flag --${def.name} is exclusive with --${other}`);
+  }
+}
+
+/** The API parameters of the call: names checked against the description, `-FILE` read, required present. */
+function collectParams(api: string, a: ParsedArgs, region: string): Record<string, string> {
+  const op = OPERATIONS[api];
+  const params: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const { name: given, value } of a.params) {
+    let name = given;
+    let v = value;
+    if (name.endsWith('-FILE')) {
+      name = name.slice(0, -5);
+      try {
+        v = readFileSync(v, 'utf8');
+      } catch (e: any) {
+        throw new CliError(`read file ${v} for --${name} failed: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+      }
+    }
+    if (op && !isKnownParam(op.params, name)) {
+      const candidates = [...Object.keys(op.params), ...ROOT_FLAG_NAMES];
+      throw suggestError(`'--${given}' is not a valid parameter or flag. See \`aliyun help kms ${api}\`.`, suggest(given, candidates));
+    }
+    if (seen.has(name)) throw new CliError(`parse failed flag duplicated --${name}`);
+    seen.add(name);
+    params[name] = v;
+  }
+  if (op) {
+    // RegionId is satisfied by the request region (the tag APIs carry it as a parameter).
+    if ('RegionId' in op.params && params.RegionId === undefined) params.RegionId = region;
+    const missing = Object.entries(op.params)
+      .filter(([n, p]) => p.required && p.type !== 'RepeatList' && !(n in params))
+      .map(([n]) => n);
+    if (missing.length)
+      throw tipError('required parameters not assigned: ' + missing.map((m) => `\n  --${m}`).join(''), `use \`aliyun kms ${api} --help\` to get more information`);
+  }
+  return params;
+}
+
+function isKnownParam(params: Record<string, { type: string; subParams?: readonly string[] }>, name: string): boolean {
+  if (name in params && params[name].type !== 'RepeatList') return true;
+  const m = /^([^.]+)\.(\d+)(?:\.(.+))?$/.exec(name);
+  if (!m) return false;
+  const p = params[m[1]];
+  if (!p || p.type !== 'RepeatList') return false;
+  return m[3] === undefined ? !p.subParams : !!p.subParams?.includes(m[3]);
+}
+
+async function chooseBackend(a: ParsedArgs): Promise<{ backend: Backend; region: string }> {
+  const forced = flagValue(a, 'backend') || process.env.ALIYUN_KMS_BACKEND || '';
+  if (forced && forced !== 'local' && forced !== 'remote')
+    throw tipError(`invalid backend ${forced}`, 'Use `--backend local` or `--backend remote` (or ALIYUN_KMS_BACKEND)');
+  const { profile } = resolveProfile(a);
+  const remote = forced === 'remote' || (!forced && hasCredentials(profile));
+  if (remote) {
+    const { createRemoteBackend } = await import('../backends/remote/index.js');
+    return createRemoteBackend(a, profile);
+  }
+  const region = requestRegion(a, profile);
+  const { LocalBackend } = await import('../backends/local/index.js');
+  if (!forced) {
+    const { defaultStoreDir } = await import('../backends/local/store.js');
+    io.err(
+      `aliyun: no credentials configured (flags, ALIBABA_CLOUD_* variables, ~/.aliyun/config.json); using the local store ${defaultStoreDir()}. Pass --backend local or set ALIYUN_KMS_BACKEND=local to silence this.\n`,
+    );
+  }
+  return { backend: new LocalBackend(), region };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  // 1. The default config file is read first: a broken one wins over everything (exit 3, our deviation).
+  const ignoreProfile = process.env.ALIBABA_CLOUD_IGNORE_PROFILE === 'TRUE' || process.env.ALIBABACLOUD_IGNORE_PROFILE === 'TRUE';
+  if (!ignoreProfile) {
+    const cfg = readConfigFile(defaultConfigPath());
+    if (cfg && cfg.current && !cfg.profiles.some((p) => p?.name === cfg.current))
+      throw tipError(`load current configuration failed unknown profile ${cfg.current}, run configure to check`);
+  }
+  // 2–3. Arguments and flag checks.
+  const a = parseArgv(argv);
+  checkExclusive(a);
+  let help = a.flags.has('help');
+  if (a.positionals.includes('help')) {
+    help = true;
+    a.positionals = a.positionals.filter((p) => p !== 'help');
+  }
+  const [first, second] = a.positionals;
+  if (first === 'version' && a.positionals.length === 1) {
+    io.out(CLI_VERSION + '\n');
+    return 0;
+  }
+  if (first !== undefined && SUB_COMMANDS.some(([n]) => n === first) && first !== 'version') {
+    const { runSubCommand } = await import('./subcommands.js');
+    return runSubCommand(first, a, io);
+  }
+  // 4–5. Help and usage need no configuration.
+  if (a.positionals.length === 0) {
+    io.out(rootUsage());
+    return 0;
+  }
+  const product = first.toLowerCase();
+  if (help) {
+    if (product !== 'kms') throw productError(product);
+    if (second === undefined) io.out(productHelp(true));
+    else if (!KMS_API_NAMES.includes(second)) throw apiError(second);
+    else io.out(apiHelp(second));
+    return 0;
+  }
+  if (product === 'kms' && second !== undefined && /^[a-z][a-z0-9-]*$/.test(second)) return runPlugin(second, argv, io);
+  if (a.positionals.length === 3) throw tipError(`can not find api by path ${a.positionals[2]}`, 'Please confirm if the API path exists');
+  if (a.positionals.length > 3) throw tipError('too many arguments', 'Use `aliyun --help` to show usage');
+
+  // 6. Profile, backend and region.
+  const version = flagValue(a, 'version');
+  if (version && version !== '2016-01-20' && second !== undefined)
+    throw tipError(`unchecked version ${version}`, 'Please contact the customer support to get more info about API version');
+  if (product !== 'kms') throw productError(product);
+  const { backend, region } = await chooseBackend(a);
+  if (second === undefined) {
+    io.out(productHelp(false));
+    return 0;
+  }
+  // 10–11. API and parameters.
+  if (!KMS_API_NAMES.includes(second)) throw apiError(second);
+  const method = flagValue(a, 'method');
+  if (method !== undefined && method !== 'GET' && method !== 'POST')
+    throw new CliError(`--method value ${method} is not supported, please set method in {GET|POST}`);
+  const params = collectParams(second, a, region);
+
+  // 13–14. Call and print.
+  const { invoke } = await import('./invoke.js');
+  const body: JsonValue = await invoke(backend, { action: second, params, region }, a, io);
+  if (a.flags.has('quiet')) return 0;
+  const { renderSuccess } = await import('./output.js');
+  io.out(await renderSuccess(body, flagValue(a, 'cli-query'), flagList(a, 'output')));
+  return 0;
+}
+
+function productError(product: string): CliError {
+  if (PRODUCT_CODES.includes(product))
+    return new CliError(`product '${product}' is not supported: this aliyun implements the kms product only`);
+  return suggestError(`'${product}' is not a valid command or product. See \`aliyun help\`.`, suggest(product, PRODUCT_CODES));
+}
+
+function apiError(api: string): CliError {
+  return suggestError(`'${api}' is not a valid api. See \`aliyun help kms\`.`, suggest(api, KMS_API_NAMES));
+}
+
+// Exit only after stdout and stderr have drained, so piped output is never cut short.
+run(process.argv.slice(2))
+  .catch((e) => reportError(e, io))
+  .then((code) => {
+    process.exitCode = code;
+  });
