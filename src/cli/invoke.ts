@@ -5,6 +5,6 @@ import type { JsonValue } from '../core/json.js';
 import type { ParsedArgs } from './argv.js';
 import type { Io } from './render.js';
 
-export async function invoke(backend: Backend, call: Call, _a: ParsedArgs, _io: Io): Promise<JsonValue> {
+export async function invoke(backend: Backend, call: Call, _a: ParsedArgs, _io: Io): Promise<JsonValue | undefined> {
   return backend.call(call);
 }

@@ -155,8 +155,9 @@ export async function run(argv: string[]): Promise<number> {
 
   // 13–14. Call and print.
   const { invoke } = await import('./invoke.js');
-  const body: JsonValue = await invoke(backend, { action: second, params, region }, a, io);
-  if (a.flags.has('quiet')) return 0;
+  const body: JsonValue | undefined = await invoke(backend, { action: second, params, region }, a, io);
+  // undefined: invoke printed what the call produces itself (e.g. --dryrun).
+  if (body === undefined || a.flags.has('quiet')) return 0;
   const { renderSuccess } = await import('./output.js');
   io.out(await renderSuccess(body, flagValue(a, 'cli-query'), flagList(a, 'output')));
   return 0;

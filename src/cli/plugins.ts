@@ -3,7 +3,9 @@
 import { suggestError } from '../core/errors.js';
 import type { Io } from './render.js';
 
-export const PLUGIN_COMMANDS: Record<string, () => Promise<{ runCommand(argv: string[], io: Io): Promise<number> }>> = {};
+export const PLUGIN_COMMANDS: Record<string, () => Promise<{ runCommand(argv: string[], io: Io): Promise<number> }>> = {
+  serve: () => import('../server/cli.js'),
+};
 
 export async function runPlugin(name: string, argv: string[], io: Io): Promise<number> {
   const load = PLUGIN_COMMANDS[name];
