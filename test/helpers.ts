@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const BIN = resolve('bin/aliyun.mjs');
+export const BIN = resolve('bin/aliyun.cjs');
 
 export interface RunResult {
   code: number;

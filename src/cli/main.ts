@@ -14,6 +14,11 @@ import { defaultConfigPath, hasCredentials, readConfigFile, requestRegion, resol
 import { reportError, type Io } from './render.js';
 import { suggest } from './suggest.js';
 import { runPlugin } from './plugins.js';
+// The local call path is loaded with the entry point: one file to read for the common case.
+import { LocalBackend } from '../backends/local/index.js';
+import { defaultStoreDir } from '../backends/local/store.js';
+import { invoke } from './invoke.js';
+import { renderSuccess } from './output.js';
 
 const io: Io = {
   out: (s) => process.stdout.write(s),
@@ -84,9 +89,7 @@ async function chooseBackend(a: ParsedArgs): Promise<{ backend: Backend; region:
     return createRemoteBackend(a, profile);
   }
   const region = requestRegion(a, profile);
-  const { LocalBackend } = await import('../backends/local/index.js');
   if (!forced) {
-    const { defaultStoreDir } = await import('../backends/local/store.js');
     io.err(
       `aliyun: no credentials configured (flags, ALIBABA_CLOUD_* variables, ~/.aliyun/config.json); using the local store ${defaultStoreDir()}. Pass --backend local or set ALIYUN_KMS_BACKEND=local to silence this.\n`,
     );
@@ -154,11 +157,9 @@ export async function run(argv: string[]): Promise<number> {
   const params = collectParams(second, a, region);
 
   // 13–14. Call and print.
-  const { invoke } = await import('./invoke.js');
   const body: JsonValue | undefined = await invoke(backend, { action: second, params, region }, a, io);
   // undefined: invoke printed what the call produces itself (e.g. --dryrun).
   if (body === undefined || a.flags.has('quiet')) return 0;
-  const { renderSuccess } = await import('./output.js');
   io.out(await renderSuccess(body, flagValue(a, 'cli-query'), flagList(a, 'output')));
   return 0;
 }
