@@ -204,3 +204,14 @@ describe('configuration and the backend choice', () => {
 test('normalize hides only ids and times', () => {
   expect(normalize('3bf02f7a-015b-4f93-be0f-cc043fda2dd3 2020-01-22T03:55:18Z x')).toBe('<uuid> <time> x');
 });
+
+test('--dryrun on the local store validates and changes nothing', async () => {
+  expect(await sb.run('kms', 'CreateSecret', '--SecretName', 'dry', '--SecretData', 'x', '--VersionId', 'v1', '--dryrun')).toEqual({
+    code: 0,
+    stdout: `Skip invoke in dry-run mode, request is:\n------------------------------------\nCreateSecret on the local store ${sb.store}, region cn-hangzhou, parameters: SecretData, SecretName, VersionId\n`,
+    stderr: '',
+  });
+  expect((await sb.run('kms', 'DescribeSecret', '--SecretName', 'dry')).stderr).toContain('ErrorCode: Forbidden.ResourceNotFound\n');
+  const bad = await sb.run('kms', 'CreateSecret', '--SecretName', 'dry', '--SecretData', 'x', '--VersionId', 'v1', '--SecretDataType', 'blob', '--dryrun');
+  expect([bad.code, /ErrorCode: (.*)/.exec(bad.stderr)?.[1]]).toEqual([1, 'InvalidParameter']);
+});

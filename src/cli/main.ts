@@ -2,9 +2,10 @@
 // the same mistake gives the same error: config, argv, flag checks, help, profile, product, API,
 // parameters, call, print.
 import { readFileSync } from 'node:fs';
-import { CliError, suggestError, tipError } from '../core/errors.js';
+import { CliError, ServiceError, suggestError, tipError } from '../core/errors.js';
 import type { JsonValue } from '../core/json.js';
 import { KMS_API_NAMES, OPERATIONS } from '../operations/catalog.js';
+import { decodeRequest } from '../operations/spec.js';
 import type { Backend } from '../backends/backend.js';
 import { flagList, flagValue, parseArgv, type ParsedArgs } from './argv.js';
 import { ROOT_FLAGS, ROOT_FLAG_NAMES } from './flags.js';
@@ -156,6 +157,20 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`--method value ${method} is not supported, please set method in {GET|POST}`);
   const params = collectParams(second, a, region);
 
+  // 12. --dryrun on the local store: validate as the service would, change nothing.
+  if (backend.name === 'local' && a.flags.has('dryrun')) {
+    const op = OPERATIONS[second];
+    try {
+      if (op) decodeRequest(op, params);
+    } catch (e) {
+      throw e instanceof ServiceError ? e.stamp(region) : e;
+    }
+    io.out(
+      'Skip invoke in dry-run mode, request is:\n------------------------------------\n' +
+        `${second} on the local store ${defaultStoreDir()}, region ${region}, parameters: ${Object.keys(params).sort().join(', ') || '(none)'}\n`,
+    );
+    return 0;
+  }
   // 13–14. Call and print.
   const body: JsonValue | undefined = await invoke(backend, { action: second, params, region }, a, io);
   // undefined: invoke printed what the call produces itself (e.g. --dryrun).

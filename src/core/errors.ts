@@ -38,6 +38,12 @@ export class ServiceError extends Error {
     this.requestId = requestId;
     this.hostId = `kms.${region}.aliyuncs.com`;
     this.recommend ??= `https://api.aliyun.com/troubleshoot?q=${this.code}&product=Kms&requestId=${requestId}`;
+    // The headers our service sends with an error body (`aliyun kms serve` adds the transport's own).
+    if (this.headers.length === 0)
+      this.headers = [
+        ['Content-Type', 'application/json;charset=utf-8'],
+        ['X-Acs-Request-Id', requestId],
+      ];
     return this;
   }
 
