@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const RUNS = Number(process.env.BENCH_RUNS || 25);
-const BIN = resolve('bin/aliyun.mjs');
+const BIN = resolve('bin/aliyun.cjs');
 const root = mkdtempSync(join(tmpdir(), 'aliyun-bench-'));
 
 // The store is filled in-process through the same local service the CLI uses (10,000 CLI starts

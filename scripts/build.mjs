@@ -5,6 +5,7 @@
 // are each bundled into dist/vendor/<name>.mjs and imported on demand.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { relative, resolve as resolvePath } from 'node:path';
 
 /** Package → whether it has a default export to pass on. */
 const VENDOR_DEFAULT = { '@jmespath-community/jmespath': true, 'node-fetch': true, commander: false, chalk: true, conf: true };
@@ -46,16 +47,50 @@ const vendorPlugin = {
   },
 };
 
-await build({
-  entryPoints: { aliyun: 'src/cli/main.ts' },
-  outdir: 'dist',
-  outExtension: { '.js': '.cjs' },
+/**
+ * Parts of our own code that only some calls need are bundles of their own, required on demand.
+ * (Our classes are branded so that `instanceof` works across these bundles: see core/errors.ts.)
+ */
+const LAZY = {
+  'src/backends/remote/index.ts': 'remote.cjs',
+  'src/server/cli.ts': 'serve.cjs',
+  'src/cli/subcommands.ts': 'subcommands.cjs',
+};
+const lazyPlugin = (self) => ({
+  name: 'lazy',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind !== 'dynamic-import' || args.namespace !== 'file') return undefined;
+      const abs = resolvePath(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+      const rel = relative(process.cwd(), abs);
+      if (!LAZY[rel] || rel === self) return undefined;
+      return { path: LAZY[rel], namespace: 'lazy' };
+    });
+    // `import('./x.js')` becomes a synchronous require of the sibling bundle: faster than import()
+    // of a CommonJS file, which makes Node scan it for exports first.
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: `module.exports = require('./${args.path}');`, loader: 'js' }));
+    b.onResolve({ filter: /\.cjs$/, namespace: 'lazy' }, (args) => ({ path: args.path, external: true }));
+  },
+});
+
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
   minify: true,
   legalComments: 'none',
-  plugins: [vendorPlugin],
   logLevel: 'warning',
+};
+
+await Promise.all(
+  Object.entries(LAZY).map(([entry, out]) => build({ ...common, entryPoints: [entry], outfile: `dist/${out}`, plugins: [vendorPlugin, lazyPlugin(entry)] })),
+);
+
+await build({
+  ...common,
+  entryPoints: { aliyun: 'src/cli/main.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  plugins: [vendorPlugin, lazyPlugin('src/cli/main.ts')],
 });

@@ -15,8 +15,20 @@ export interface ServiceErrorBody {
   Recommend: string;
 }
 
+// Lazily loaded parts of the CLI are separate bundles with their own copy of these classes, so
+// `instanceof` checks a brand shared through the global symbol registry instead of the prototype.
+const SERVICE_ERROR = Symbol.for('aliyun-kms-cli.ServiceError');
+const CLI_ERROR = Symbol.for('aliyun-kms-cli.CliError');
+const branded = (brand: symbol) => (v: unknown) => typeof v === 'object' && v !== null && (v as any)[brand] === true;
+const isServiceError = branded(SERVICE_ERROR);
+const isCliError = branded(CLI_ERROR);
+
 /** An error answered by the service (local store, our server, or the real endpoint). */
 export class ServiceError extends Error {
+  static override [Symbol.hasInstance](v: unknown): boolean {
+    return isServiceError(v);
+  }
+  readonly [SERVICE_ERROR] = true;
   requestId = '';
   hostId = '';
   /** Response headers as received (remote) or as our server would send them (local). */
@@ -54,6 +66,10 @@ export class ServiceError extends Error {
 
 /** Exit codes of the real CLI: 1 plain error, 2 "did you mean" errors, 3 errors with a tip. */
 export class CliError extends Error {
+  static override [Symbol.hasInstance](v: unknown): boolean {
+    return isCliError(v);
+  }
+  readonly [CLI_ERROR] = true;
   constructor(
     message: string,
     readonly exitCode: 1 | 2 | 3 = 1,

@@ -1,8 +1,15 @@
 // JSON exactly as the real CLI prints it (Go encoding/json after sortJSON): keys sorted by code
 // point, one TAB per level, HTML escaping off, number literals kept as the server wrote them.
 
+const JSON_NUMBER = Symbol.for('aliyun-kms-cli.JsonNumber');
+
 /** A number kept as its original literal text, so `1.0` or `1e5` print back unchanged. */
 export class JsonNumber {
+  // Branded like the error classes (see core/errors.ts): lazily loaded bundles have their own copy.
+  static [Symbol.hasInstance](v: unknown): boolean {
+    return typeof v === 'object' && v !== null && (v as any)[JSON_NUMBER] === true;
+  }
+  readonly [JSON_NUMBER] = true;
   constructor(readonly text: string) {}
   toJSON(): number {
     return Number(this.text);
