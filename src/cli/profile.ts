@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { tipError } from '../core/errors.js';
+import { JsonSyntaxError, parseLossless } from '../core/json.js';
 import { flagValue, type ParsedArgs } from './argv.js';
 
 /** A profile as stored in config.json (snake_case keys; unknown keys are kept). */
@@ -31,9 +32,11 @@ export function readConfigFile(path: string): ConfigFile | undefined {
   }
   let cfg: any;
   try {
+    // Our parser's messages name one character at most: V8's quote the file, secrets included.
+    parseLossless(text);
     cfg = JSON.parse(text);
   } catch (e: any) {
-    throw tipError(`load current configuration failed init config failed ${e.message}`);
+    throw tipError(`load current configuration failed init config failed ${e instanceof JsonSyntaxError ? e.message : 'invalid JSON'}`);
   }
   if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) throw tipError('load current configuration failed init config failed the configuration is not a JSON object');
   if (!Array.isArray(cfg.profiles)) cfg.profiles = [];
