@@ -37,6 +37,9 @@ test('a writer killed in the middle of a write leaves a readable store, and its 
     // Kill it the moment it holds the write lock: it is then between reading and renaming files.
     const deadline = Date.now() + 3000;
     while (!existsSync(lockDir) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setImmediate(r));
+    // …and at different points of it: 0 to 5 ms after it took the lock.
+    const until = Date.now() + (i % 6);
+    while (Date.now() < until);
     if (child.exitCode === null && existsSync(lockDir)) {
       child.kill('SIGKILL');
       killedHoldingLock++;
@@ -54,6 +57,8 @@ test('a writer killed in the middle of a write leaves a readable store, and its 
   await sb.json('kms', 'CreateSecret', '--SecretName', 'after', '--SecretData', 'ok', '--VersionId', 'v1');
   expect((await sb.json('kms', 'GetSecretValue', '--SecretName', 'after')).SecretData).toBe('ok');
   expect((await sb.json('kms', 'GetSecretValue', '--SecretName', 'before')).SecretData).toBe('kept');
+  // The half-written temporary files of killed writers were cleared by the writer that took over.
+  expect(walk(sb.store).filter((p) => p.includes('.tmp-'))).toEqual([]);
   sb.cleanup();
 }, 180000);
 

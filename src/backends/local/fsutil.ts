@@ -1,6 +1,6 @@
 // Durable file primitives: atomic replace (temp file, fsync, rename, fsync of the folder) and an
 // inter-process lock (a directory created atomically, with stale-lock takeover).
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -47,6 +47,17 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
     throw e;
   }
   fsyncDir(dir);
+}
+
+/** Removes the temporary files that interrupted atomic writes left in `dir`. */
+export function removeTempFiles(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.startsWith('.tmp-')) rmSync(join(dir, n), { force: true });
 }
 
 /** Removes a file durably; a missing file is fine. */
@@ -121,7 +132,7 @@ function removeLockDir(lockDir: string): void {
  * takeover), and it checks staleness again inside the guard, so a lock freshly taken by a faster
  * contender is never removed.
  */
-function takeOver(lockDir: string): void {
+function takeOver(lockDir: string): boolean {
   const guard = lockDir + '.takeover';
   try {
     mkdirSync(guard, { mode: DIR_MODE });
@@ -132,10 +143,12 @@ function takeOver(lockDir: string): void {
     } catch {
       /* someone else cleaned it */
     }
-    return;
+    return false;
   }
   try {
-    if (isStale(lockDir)) removeLockDir(lockDir);
+    if (!isStale(lockDir)) return false;
+    removeLockDir(lockDir);
+    return true;
   } finally {
     rmdirSync(guard);
   }
@@ -143,10 +156,14 @@ function takeOver(lockDir: string): void {
 
 export class LockTimeoutError extends Error {}
 
-/** Runs `fn` while holding the store lock. */
-export function withLock<T>(lockDir: string, fn: () => T): T {
+/**
+ * Runs `fn` while holding the store lock. `afterTakeover` runs first when the lock was taken from a
+ * dead writer, to clear what that writer left half done.
+ */
+export function withLock<T>(lockDir: string, fn: () => T, afterTakeover?: () => void): T {
   const start = Date.now();
   let delay = 1;
+  let tookOver = false;
   for (;;) {
     try {
       mkdirSync(lockDir, { mode: DIR_MODE });
@@ -155,7 +172,7 @@ export function withLock<T>(lockDir: string, fn: () => T): T {
       if (e.code !== 'EEXIST') throw e;
     }
     if (isStale(lockDir)) {
-      takeOver(lockDir);
+      tookOver = takeOver(lockDir) || tookOver;
       continue;
     }
     if (Date.now() - start > WAIT_LIMIT_MS) throw new LockTimeoutError(`timed out waiting for the lock ${lockDir}`);
@@ -167,6 +184,7 @@ export function withLock<T>(lockDir: string, fn: () => T): T {
   writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), time: Date.now() } satisfies LockOwner));
   closeSync(fd);
   try {
+    if (tookOver) afterTakeover?.();
     return fn();
   } finally {
     // Never remove a lock that was taken over from us (we held it past STALE_AFTER_MS).

@@ -13,7 +13,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AAD, DecryptError, deriveRootKey, newKey, newScryptParams, open, seal, type ScryptParams } from './crypto.js';
-import { ensureDir, removeFileDurably, withLock, writeFileAtomic } from './fsutil.js';
+import { ensureDir, removeFileDurably, removeTempFiles, withLock, writeFileAtomic } from './fsutil.js';
 import type { Tag } from '../../operations/validators.js';
 
 export const STORE_FORMAT = 'aliyun-kms-local';
@@ -191,7 +191,20 @@ export class LocalStore {
 
   /** Serialises writers across processes. Readers never need it: files are replaced atomically. */
   write<T>(fn: () => T): T {
-    return withLock(this.lockDir, fn);
+    return withLock(this.lockDir, fn, () => this.removeTempFiles());
+  }
+
+  /** Called with the lock held after a dead writer's lock was taken over: no live writer has temp files. */
+  private removeTempFiles(): void {
+    removeTempFiles(this.dir);
+    const regions = join(this.dir, 'regions');
+    let names: string[] = [];
+    try {
+      names = readdirSync(regions);
+    } catch {
+      /* no region yet */
+    }
+    for (const r of names) for (const sub of ['secrets', 'keys']) removeTempFiles(join(regions, r, sub));
   }
 }
 
@@ -238,21 +251,26 @@ export class RegionStore {
     removeFileDurably(join(this.secretsDir, fileNameOf(name)));
   }
 
-  listSecrets(): SecretRecord[] {
+  /** Every record in a folder (temporary files of interrupted writes are not `.json`). */
+  private readAll<T>(dir: string): T[] {
     let files: string[];
     try {
-      files = readdirSync(this.secretsDir);
+      files = readdirSync(dir);
     } catch (e: any) {
       if (e.code === 'ENOENT') return [];
       throw e;
     }
-    const out: SecretRecord[] = [];
+    const out: T[] = [];
     for (const f of files) {
       if (!f.endsWith('.json')) continue;
-      const rec = this.readJson<SecretRecord>(join(this.secretsDir, f));
+      const rec = this.readJson<T>(join(dir, f));
       if (rec) out.push(rec);
     }
     return out;
+  }
+
+  listSecrets(): SecretRecord[] {
+    return this.readAll<SecretRecord>(this.secretsDir);
   }
 
   readKey(keyId: string): KeyRecord | undefined {
@@ -266,13 +284,6 @@ export class RegionStore {
   }
 
   listKeys(): KeyRecord[] {
-    let files: string[];
-    try {
-      files = readdirSync(this.keysDir);
-    } catch (e: any) {
-      if (e.code === 'ENOENT') return [];
-      throw e;
-    }
-    return files.filter((f) => f.endsWith('.json')).map((f) => this.readJson<KeyRecord>(join(this.keysDir, f))!).filter(Boolean);
+    return this.readAll<KeyRecord>(this.keysDir);
   }
 }
