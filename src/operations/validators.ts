@@ -83,3 +83,9 @@ export function parseTagKeys(v: unknown): string[] {
   if (!Array.isArray(v) || v.length < 1 || v.some((k) => typeof k !== 'string' || k.length < 1 || k.length > 128)) return invalid('tag keys');
   return v as string[];
 }
+
+/** Managed secrets' `CustomData`: a JSON object of at most 10 pairs (§12). */
+export function parseCustomData(v: unknown): Record<string, unknown> {
+  if (!v || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length > 10) return invalid('custom data');
+  return v as Record<string, unknown>;
+}
