@@ -1,7 +1,7 @@
 // Secret operations of KMS 2016-01-20 (kms-secrets-api.md §4–§11). Parameter lists follow the
 // real CLI's metadata (aliyun-cli-behavior.md §1.5.1), in metadata (alphabetical) order.
 import { bool, int, jsonText, repeatList, required, str, type OperationSpec, type RequestOf } from './spec.js';
-import { checkNewSecretName, checkVersionId, parseCustomData, parseFilters, parseTags, type Tag, parseTagKeys } from './validators.js';
+import { checkExcludeCharacters, checkNewSecretName, checkVersionId, parseCustomData, parseFilters, parseTags, type Tag, parseTagKeys } from './validators.js';
 import { invalid } from './spec.js';
 
 const NOT_VALID = 'The specified parameter is not valid.';
@@ -184,7 +184,7 @@ export const GetRandomPassword = {
   summary: 'Obtains a random password string.',
   invalidMessage: SOME_NOT_VALID,
   params: {
-    ExcludeCharacters: str('Characters that must not appear in the password.'),
+    ExcludeCharacters: { ...str('Characters that must not appear in the password (letters, digits and punctuation).'), decode: checkExcludeCharacters },
     ExcludeLowercase: str('Exclude lower-case letters: true or false.', { oneOf: ['true', 'false'], default: 'false' }),
     ExcludeNumbers: str('Exclude digits: true or false.', { oneOf: ['true', 'false'], default: 'false' }),
     ExcludePunctuation: str('Exclude punctuation: true or false.', { oneOf: ['true', 'false'], default: 'false' }),

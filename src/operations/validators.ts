@@ -89,3 +89,18 @@ export function parseCustomData(v: unknown): Record<string, unknown> {
   if (!v || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length > 10) return invalid('custom data');
   return v as Record<string, unknown>;
 }
+
+/** GetRandomPassword's character classes (§11.3). The backtick is in none of them [U]. */
+export const PASSWORD_CLASSES = {
+  lowercase: 'abcdefghijklmnopqrstuvwxyz',
+  uppercase: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  numbers: '0123456789',
+  punctuation: '!"#$%&\'()*+,-./:;<=>?@[\\]^_{|}~',
+} as const;
+
+/** `ExcludeCharacters`: letters, digits and punctuation only (a backtick is accepted: it never appears anyway). */
+export function checkExcludeCharacters(raw: string): string {
+  const allowed = Object.values(PASSWORD_CLASSES).join('') + '`';
+  if ([...raw].some((c) => !allowed.includes(c))) invalid('exclude characters');
+  return raw;
+}

@@ -5,6 +5,7 @@ import { ServiceError } from '../../core/errors.js';
 import { invalidParameter } from '../../operations/spec.js';
 import * as S from '../../operations/secrets.js';
 import { ACS_CURRENT, E, handler, page, registerHandlers, type Session } from './service.js';
+import './random-password.js';
 import { addVersion, detachStage, findVersion, holderOf, isBuiltInStage, checkStageLimit, moveStage, paramMismatch } from './stages.js';
 import type { SecretRecord } from './store.js';
 
