@@ -2,7 +2,7 @@
 // version, ACSCurrent moving away leaves ACSPrevious behind, at most 8 labels and 10 versions, the
 // oldest unlabelled version rolls off first.
 import { ServiceError } from '../../core/errors.js';
-import { ACS_CURRENT, ACS_PREVIOUS } from './service.js';
+import { ACS_CURRENT, ACS_PREVIOUS, E, type Session } from './service.js';
 import type { SecretRecord, VersionRecord } from './store.js';
 
 export const MAX_VERSIONS = 10;
@@ -76,4 +76,11 @@ export function addVersion(rec: SecretRecord, version: VersionRecord, labels: st
 
 export function findVersion(rec: SecretRecord, id: string): VersionRecord | undefined {
   return rec.versions.find((v) => v.id === id);
+}
+
+/** The secret for a write: it must exist and not be pending deletion (§3.3). */
+export function requireWritable(s: Session, ref: string, notFound = E.notFound()): SecretRecord {
+  const rec = s.require(ref, notFound);
+  if (rec.plannedDeleteTime) throw E.inDeleteWindow();
+  return rec;
 }

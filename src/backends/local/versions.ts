@@ -4,17 +4,10 @@
 import { ServiceError } from '../../core/errors.js';
 import { invalidParameter } from '../../operations/spec.js';
 import * as S from '../../operations/secrets.js';
-import { ACS_CURRENT, E, handler, page, registerHandlers, type Session } from './service.js';
+import { ACS_CURRENT, E, handler, page, registerHandlers } from './service.js';
 import './random-password.js';
-import { addVersion, detachStage, findVersion, holderOf, isBuiltInStage, checkStageLimit, moveStage, paramMismatch } from './stages.js';
-import type { SecretRecord } from './store.js';
-
-/** The secret for a write: it must exist and not be pending deletion (§3.3). */
-export function requireWritable(s: Session, ref: string): SecretRecord {
-  const rec = s.require(ref);
-  if (rec.plannedDeleteTime) throw E.inDeleteWindow();
-  return rec;
-}
+import './tags.js';
+import { addVersion, checkStageLimit, detachStage, findVersion, holderOf, isBuiltInStage, moveStage, paramMismatch, requireWritable } from './stages.js';
 
 registerHandlers({
   ...handler(S.PutSecretValue, true, (req, s, op) => {
