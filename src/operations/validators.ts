@@ -9,8 +9,12 @@ export interface Tag {
 const SECRET_NAME_CHARS = /^[A-Za-z0-9_/+=.@\-\u4e00-\u9fff]+$/;
 const CJK = /[\u4e00-\u9fff]/g;
 
-/** CreateSecret's SecretName: ≤192 characters of `A-Za-z0-9_/+=.@-`, Chinese allowed (≤64 of them). */
+/**
+ * CreateSecret's SecretName: ≤192 characters of `A-Za-z0-9_/+=.@-`, Chinese allowed (≤64 of them).
+ * The literal `$Auto` asks KMS to name a RAMCredentials secret (refused for other types later).
+ */
 export function checkNewSecretName(name: string): string {
+  if (name === '$Auto') return name;
   if ([...name].length > 192 || !SECRET_NAME_CHARS.test(name)) invalid('secret name');
   if ((name.match(CJK)?.length ?? 0) > 64) invalid('too many Chinese characters');
   return name;

@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { invalidParameter, type OperationSpec } from '../../operations/spec.js';
 import * as S from '../../operations/secrets.js';
 import { PASSWORD_CLASSES } from '../../operations/validators.js';
-import { handler, registerHandlers } from './service.js';
+import { handler, type HandlerTable } from './service.js';
 
 export interface PasswordOptions {
   length: number;
@@ -45,7 +45,7 @@ export function randomPassword(o: PasswordOptions, op: OperationSpec): string {
   }
 }
 
-registerHandlers({
+export const passwordHandlers: HandlerTable = {
   ...handler(S.GetRandomPassword, false, (req, _s, op) => ({
     RandomPassword: randomPassword(
       {
@@ -60,4 +60,4 @@ registerHandlers({
       op,
     ),
   }) satisfies Omit<S.GetRandomPasswordResponse, 'RequestId'>),
-});
+};

@@ -4,7 +4,7 @@ import { ServiceError } from '../../core/errors.js';
 import { InvalidParam, invalidParameter, type OperationSpec } from '../../operations/spec.js';
 import * as S from '../../operations/secrets.js';
 import { checkTagKey, checkTagValue, MAX_TAGS, type Tag } from '../../operations/validators.js';
-import { E, handler, registerHandlers, type Session } from './service.js';
+import { E, handler, type HandlerTable, type Session } from './service.js';
 import { requireWritable } from './stages.js';
 import type { KeyRecord, SecretRecord } from './store.js';
 
@@ -147,7 +147,7 @@ function offsetOf(token: string | undefined, op: OperationSpec): number {
   return Number(m[1]);
 }
 
-registerHandlers({
+export const tagHandlers: HandlerTable = {
   ...handler(S.TagResource, true, (req, s, op) => {
     if (req.Tags.length === 0) throw invalidParameter(op);
     const r = singleResource(req, s, op);
@@ -203,4 +203,4 @@ registerHandlers({
     const next = from + LIST_PAGE < rows.length ? tokenOf(from + LIST_PAGE) : '';
     return { NextToken: next, TagResources: { TagResource: rows.slice(from, from + LIST_PAGE) } } satisfies Omit<S.ListTagResourcesResponse, 'RequestId'>;
   }),
-});
+};

@@ -1,15 +1,21 @@
 // Versions and stage labels of generic secrets (kms-secrets-api.md §3, §9, §10): PutSecretValue,
 // UpdateSecretVersionStage, ListSecretVersionIds, UpdateSecret. Tags, rotation and random
-// passwords live in their own modules, registered from here.
+// passwords live in their own modules, registered from here (their modules have no side effects,
+// so service.ts can import managed.ts without an import cycle running a registration early).
 import { ServiceError } from '../../core/errors.js';
 import { invalidParameter } from '../../operations/spec.js';
 import * as S from '../../operations/secrets.js';
 import { ACS_CURRENT, E, handler, page, registerHandlers } from './service.js';
-import './random-password.js';
-import './tags.js';
+import { passwordHandlers } from './random-password.js';
+import { rotationHandlers } from './rotation.js';
+import { tagHandlers } from './tags.js';
 import { addVersion, checkStageLimit, detachStage, findVersion, holderOf, isBuiltInStage, moveStage, paramMismatch, requireWritable } from './stages.js';
 
 registerHandlers({
+  ...passwordHandlers,
+  ...tagHandlers,
+  ...rotationHandlers,
+
   ...handler(S.PutSecretValue, true, (req, s, op) => {
     const rec = requireWritable(s, req.SecretName);
     if (rec.type !== 'Generic') throw invalidParameter(op);
