@@ -119,6 +119,11 @@ test('VersionStages gives the new version exactly those labels; other labels sta
   await kms('PutSecretValue', '--SecretName', 'db', '--VersionId', 'v5', '--SecretData', 'pw-5', '--VersionStages', '["ACSPrevious","ACSCurrent"]');
   expect(await versions('db')).toEqual(['v5:ACSCurrent:ACSPrevious', 'v4', 'v3:MyPendingLabel', 'v2', 'v1']);
 
+  // An empty list: the new version carries no label at all (a deprecated version from the start).
+  const none = await sb.json('kms', 'PutSecretValue', '--SecretName', 'db', '--VersionId', 'v6', '--SecretData', 'pw-6', '--VersionStages', '[]');
+  expect(none.VersionStages).toEqual({ VersionStage: [] });
+  expect((await versions('db'))[0]).toBe('v6');
+
   for (const bad of ['ACSCurrent', '[1]', '[""]', 'not json'])
     expect(await kms('PutSecretValue', '--SecretName', 'db', '--VersionId', 'x', '--SecretData', 'x', '--VersionStages', bad)).toEqual(
       serverError('InvalidParameter', 'some of the specified parameters "\\" is not valid'),
