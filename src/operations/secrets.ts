@@ -1,7 +1,7 @@
 // Secret operations of KMS 2016-01-20 (kms-secrets-api.md §4–§11). Parameter lists follow the
 // real CLI's metadata (aliyun-cli-behavior.md §1.5.1), in metadata (alphabetical) order.
 import { bool, int, jsonText, repeatList, required, str, type OperationSpec, type RequestOf } from './spec.js';
-import { checkNewSecretName, checkVersionId, parseFilters, parseTags, type Tag, parseTagKeys } from './validators.js';
+import { checkExcludeCharacters, checkNewSecretName, checkVersionId, parseCustomData, parseFilters, parseTags, type Tag, parseTagKeys } from './validators.js';
 import { invalid } from './spec.js';
 
 const NOT_VALID = 'The specified parameter is not valid.';
@@ -11,7 +11,9 @@ const secretName = (what = 'The name or ARN of the secret.') => required(str(wha
 const fetchTags = str('Specifies whether to return the tags of the secret: true or false. Default: false.', { oneOf: ['true', 'false'], default: 'false' });
 const dataType = str('The type of the secret value: text or binary. Default: text.', { oneOf: ['text', 'binary'], default: 'text' });
 
+/** `["ACSCurrent","MyLabel"]`; the 2020 form `{"VersionStage":[…]}` is accepted too (§9). */
 function parseStages(v: unknown): string[] {
+  if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && 'VersionStage' in v) v = (v as { VersionStage: unknown }).VersionStage;
   if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || s.length < 1 || s.length > 64)) return invalid('stages');
   return [...new Set(v as string[])];
 }
@@ -112,7 +114,7 @@ export const UpdateSecret = {
   invalidMessage: NOT_VALID,
   params: {
     Description: str('The new description of the secret.', { maxLength: 8192 }),
-    'ExtendedConfig.CustomData': str('The custom data of a managed secret, as a JSON object.'),
+    'ExtendedConfig.CustomData': jsonText('The custom data of a managed secret, as a JSON object of at most 10 pairs.', parseCustomData),
     SecretName: secretName(),
   },
 } as const satisfies OperationSpec;
@@ -182,7 +184,7 @@ export const GetRandomPassword = {
   summary: 'Obtains a random password string.',
   invalidMessage: SOME_NOT_VALID,
   params: {
-    ExcludeCharacters: str('Characters that must not appear in the password.'),
+    ExcludeCharacters: { ...str('Characters that must not appear in the password (letters, digits and punctuation).'), decode: checkExcludeCharacters },
     ExcludeLowercase: str('Exclude lower-case letters: true or false.', { oneOf: ['true', 'false'], default: 'false' }),
     ExcludeNumbers: str('Exclude digits: true or false.', { oneOf: ['true', 'false'], default: 'false' }),
     ExcludePunctuation: str('Exclude punctuation: true or false.', { oneOf: ['true', 'false'], default: 'false' }),
@@ -344,3 +346,55 @@ export interface SecretNameResponse {
 }
 
 export type CreateSecretRequest = RequestOf<typeof CreateSecret>;
+
+export interface VersionStageList {
+  VersionStage: string[];
+}
+
+export interface PutSecretValueResponse {
+  RequestId: string;
+  SecretName: string;
+  VersionId: string;
+  VersionStages: VersionStageList;
+}
+
+export interface SecretVersionItem {
+  VersionId: string;
+  CreateTime: string;
+  /** Omitted for a version without labels (IncludeDeprecated=true). */
+  VersionStages?: VersionStageList;
+}
+
+export interface ListSecretVersionIdsResponse {
+  RequestId: string;
+  SecretName: string;
+  PageNumber: number;
+  PageSize: number;
+  TotalCount: number;
+  VersionIds: { VersionId: SecretVersionItem[] };
+}
+
+export interface RotateSecretResponse {
+  RequestId: string;
+  Arn: string;
+  SecretName: string;
+  VersionId: string;
+}
+
+export interface GetRandomPasswordResponse {
+  RequestId: string;
+  RandomPassword: string;
+}
+
+export interface TagResourceRow {
+  ResourceId: string;
+  ResourceType: string;
+  TagKey: string;
+  TagValue: string;
+}
+
+export interface ListTagResourcesResponse {
+  RequestId: string;
+  NextToken: string;
+  TagResources: { TagResource: TagResourceRow[] };
+}

@@ -9,8 +9,12 @@ export interface Tag {
 const SECRET_NAME_CHARS = /^[A-Za-z0-9_/+=.@\-\u4e00-\u9fff]+$/;
 const CJK = /[\u4e00-\u9fff]/g;
 
-/** CreateSecret's SecretName: ≤192 characters of `A-Za-z0-9_/+=.@-`, Chinese allowed (≤64 of them). */
+/**
+ * CreateSecret's SecretName: ≤192 characters of `A-Za-z0-9_/+=.@-`, Chinese allowed (≤64 of them).
+ * The literal `$Auto` asks KMS to name a RAMCredentials secret (refused for other types later).
+ */
 export function checkNewSecretName(name: string): string {
+  if (name === '$Auto') return name;
   if ([...name].length > 192 || !SECRET_NAME_CHARS.test(name)) invalid('secret name');
   if ((name.match(CJK)?.length ?? 0) > 64) invalid('too many Chinese characters');
   return name;
@@ -82,4 +86,25 @@ export function parseInterval(raw: string): number {
 export function parseTagKeys(v: unknown): string[] {
   if (!Array.isArray(v) || v.length < 1 || v.some((k) => typeof k !== 'string' || k.length < 1 || k.length > 128)) return invalid('tag keys');
   return v as string[];
+}
+
+/** Managed secrets' `CustomData`: a JSON object of at most 10 pairs (§12). */
+export function parseCustomData(v: unknown): Record<string, unknown> {
+  if (!v || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length > 10) return invalid('custom data');
+  return v as Record<string, unknown>;
+}
+
+/** GetRandomPassword's character classes (§11.3). The backtick is in none of them [U]. */
+export const PASSWORD_CLASSES = {
+  lowercase: 'abcdefghijklmnopqrstuvwxyz',
+  uppercase: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  numbers: '0123456789',
+  punctuation: '!"#$%&\'()*+,-./:;<=>?@[\\]^_{|}~',
+} as const;
+
+/** `ExcludeCharacters`: letters, digits and punctuation only (a backtick is accepted: it never appears anyway). */
+export function checkExcludeCharacters(raw: string): string {
+  const allowed = Object.values(PASSWORD_CLASSES).join('') + '`';
+  if ([...raw].some((c) => !allowed.includes(c))) invalid('exclude characters');
+  return raw;
 }

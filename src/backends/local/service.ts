@@ -10,6 +10,7 @@ import type { Filter, Tag } from '../../operations/validators.js';
 import { parseInterval } from '../../operations/validators.js';
 import { AAD, deriveDefaultKey, newKey, open, seal } from './crypto.js';
 import { LocalStore, RegionStore, isoSeconds, nowMs, type KeyRecord, type SecretRecord } from './store.js';
+import { managedFields, prepareManagedSecret } from './managed.js';
 
 export const ACS_CURRENT = 'ACSCurrent';
 export const ACS_PREVIOUS = 'ACSPrevious';
@@ -198,10 +199,14 @@ export function handler<O extends OperationSpec>(op: O, writes: boolean, fn: Han
 
 const secretHandlers: HandlerTable = {
   ...handler(S.CreateSecret, true, (req, s, op) => {
-    if (req.SecretType !== 'Generic') throw E.unsupported();
-    if (req.SecretName.startsWith('acs/')) throw invalidParameter(op);
-    if (req.EnableAutomaticRotation) throw invalidParameter(op); // a generic secret cannot rotate itself
-    if (req.RotationInterval !== undefined) checkRotationInterval(req.RotationInterval, op);
+    // Managed types: name, data, ExtendedConfig and rotation policy are checked in managed.ts.
+    const managed = req.SecretType === 'Generic' ? undefined : prepareManagedSecret(req, s, op);
+    if (!managed) {
+      if (req.SecretName.startsWith('acs/') || req.SecretName === '$Auto') throw invalidParameter(op);
+      if (req.EnableAutomaticRotation) throw invalidParameter(op); // a generic secret cannot rotate itself
+      if (req.RotationInterval !== undefined) checkRotationInterval(req.RotationInterval, op);
+    }
+    const name = managed?.name ?? req.SecretName;
     if (req.DKMSInstanceId !== undefined) throw E.dkmsNotFound();
     if (req.Policy !== undefined) parseJsonOr(req.Policy, op);
     let keyId: string | null = null;
@@ -210,16 +215,16 @@ const secretHandlers: HandlerTable = {
       if (!key) throw E.notFound('The resource is not found.');
       keyId = key.keyId === s.defaultKeyId() ? null : key.keyId;
     }
-    const existing = s.rs.readSecret(req.SecretName);
+    const existing = s.rs.readSecret(name);
     if (existing) {
       if (!s.expired(existing)) throw existing.plannedDeleteTime ? E.inDeleteWindow('The secret is planned to be deleted.') : E.exists();
       s.rs.removeSecret(existing.name);
     }
-    const dk = s.newDataKey(req.SecretName, keyId);
+    const dk = s.newDataKey(name, keyId);
     const now = s.isoNow();
     const rec: SecretRecord = {
-      name: req.SecretName,
-      type: 'Generic',
+      name,
+      type: req.SecretType,
       description: req.Description ?? '',
       keyId,
       tags: req.Tags ?? [],
@@ -227,12 +232,13 @@ const secretHandlers: HandlerTable = {
       updateTime: now,
       dataKey: dk.sealed,
       versions: [
-        { id: req.VersionId, createTime: now, stages: [ACS_CURRENT], dataType: req.SecretDataType, value: s.sealValue(dk.plain, req.SecretName, req.VersionId, req.SecretData) },
+        { id: req.VersionId, createTime: now, stages: [ACS_CURRENT], dataType: req.SecretDataType, value: s.sealValue(dk.plain, name, req.VersionId, managed?.secretData ?? req.SecretData) },
       ],
     };
     if (req.Policy !== undefined) rec.policy = req.Policy;
+    if (managed) Object.assign(rec, { extendedConfig: managed.extendedConfig, rotation: managed.rotation });
     s.rs.writeSecret(rec);
-    return { Arn: s.secretArn(rec.name), SecretName: rec.name, VersionId: req.VersionId, SecretType: rec.type } satisfies Omit<S.CreateSecretResponse, 'RequestId'>;
+    return { Arn: s.secretArn(rec.name), SecretName: rec.name, VersionId: req.VersionId, SecretType: rec.type, ...managedFields(rec, true) } satisfies Omit<S.CreateSecretResponse, 'RequestId'>;
   }),
 
   ...handler(S.ListSecrets, false, (req, s) => {
@@ -265,7 +271,8 @@ const secretHandlers: HandlerTable = {
     if (req.DryRun === 'true') throw new ServiceError(400, 'DryRunOperationError', 'The request would have succeeded, but the DryRun flag is set.');
     if (rec.plannedDeleteTime) throw E.inDeleteWindow();
     let version;
-    if (req.VersionId !== undefined) {
+    // Managed secrets are read by stage only: VersionId is ignored (§12).
+    if (req.VersionId !== undefined && rec.type === 'Generic') {
       version = rec.versions.find((v) => v.id === req.VersionId);
       if (version && req.VersionStage !== undefined && !version.stages.includes(req.VersionStage)) throw invalidParameter(op);
     } else {
@@ -281,6 +288,7 @@ const secretHandlers: HandlerTable = {
       VersionId: version.id,
       VersionStages: { VersionStage: [...version.stages] },
       CreateTime: version.createTime,
+      ...managedFields(rec, req.FetchExtendedConfig),
     } satisfies Omit<S.GetSecretValueResponse, 'RequestId'>;
   }),
 
@@ -297,6 +305,7 @@ const secretHandlers: HandlerTable = {
       EncryptionKeyId: rec.keyId ?? undefined,
       PlannedDeleteTime: rec.plannedDeleteTime,
       Tags: req.FetchTags === 'true' ? tagList(rec.tags) : undefined,
+      ...managedFields(rec, true),
     } satisfies Omit<S.DescribeSecretResponse, 'RequestId'>;
   }),
 
