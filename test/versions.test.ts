@@ -278,4 +278,7 @@ test('UpdateSecret changes the description and UpdateTime; custom data is for ma
     serverError('InvalidParameter', 'The specified parameter is not valid.'),
   );
   expect(await kms('UpdateSecret', '--SecretName', 'nope', '--Description', 'x')).toEqual(serverError('Forbidden.ResourceNotFound', 'Resource not found'));
+  // An empty description is a description: it clears the old one.
+  expect((await kms('UpdateSecret', '--SecretName', 'db', '--Description', '')).code).toBe(0);
+  expect((await sb.json('kms', 'DescribeSecret', '--SecretName', 'db')).Description).toBe('');
 });

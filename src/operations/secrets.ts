@@ -113,7 +113,7 @@ export const UpdateSecret = {
   summary: 'Updates the metadata of a secret.',
   invalidMessage: NOT_VALID,
   params: {
-    Description: str('The new description of the secret.', { maxLength: 8192 }),
+    Description: str('The new description of the secret (an empty value clears it).', { maxLength: 8192, allowEmpty: true }),
     'ExtendedConfig.CustomData': jsonText('The custom data of a managed secret, as a JSON object of at most 10 pairs.', parseCustomData),
     SecretName: secretName(),
   },

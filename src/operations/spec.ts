@@ -16,6 +16,8 @@ export interface ParamSpec<T = unknown> {
   /** Service-side decoding of the wire string; throw `invalid()` to refuse it. */
   decode?: (raw: string) => T;
   default?: T;
+  /** An empty value is a value (e.g. clearing a description), not an absent parameter. */
+  allowEmpty?: boolean;
   /** Phantom, carries T for RequestOf. */
   readonly __t?: T;
 }
@@ -48,7 +50,7 @@ export function invalidParameter(op: OperationSpec): ServiceError {
 
 // ---- parameter builders -------------------------------------------------------------------
 
-type Opts<T> = { required?: boolean; default?: T };
+type Opts<T> = { required?: boolean; default?: T; allowEmpty?: boolean };
 /** Keeps whether a builder was given a default or `required`, so RequestOf knows the value is set. */
 type Built<T, O> = ParamSpec<T> & (O extends { default: T } ? { default: T } : unknown) & (O extends { required: true } ? { required: true } : unknown);
 
@@ -139,7 +141,7 @@ export function decodeRequest<O extends OperationSpec>(op: O, raw: Record<string
       continue;
     }
     const v = raw[name];
-    if (v === undefined || v === '') {
+    if (v === undefined || (v === '' && !spec.allowEmpty)) {
       if (spec.required) throw missing(name);
       out[name] = spec.default;
       continue;
