@@ -14,7 +14,7 @@ import { PRODUCT_CODES } from './products.js';
 import { defaultConfigPath, hasCredentials, readConfigFile, requestRegion, resolveProfile } from './profile.js';
 import { reportError, type Io } from './render.js';
 import { suggest } from './suggest.js';
-import { runPlugin } from './plugins.js';
+import { PLUGIN_COMMANDS, runPlugin } from './plugins.js';
 // The local call path is loaded with the entry point: one file to read for the common case.
 import { LocalBackend } from '../backends/local/index.js';
 import { defaultStoreDir } from '../backends/local/store.js';
@@ -106,6 +106,8 @@ export async function run(argv: string[]): Promise<number> {
     if (cfg && cfg.current && !cfg.profiles.some((p) => p?.name === cfg.current))
       throw tipError(`load current configuration failed unknown profile ${cfg.current}, run configure to check`);
   }
+  // A plug-in command parses its own arguments (e.g. `serve` takes repeatable --access-key-id).
+  if (argv[0] === 'kms' && argv[1] !== undefined && Object.hasOwn(PLUGIN_COMMANDS, argv[1])) return runPlugin(argv[1], argv, io);
   // 2–3. Arguments and flag checks.
   const a = parseArgv(argv);
   checkExclusive(a);

@@ -1,7 +1,156 @@
-// `aliyun kms serve`: the local store as a KMS-compatible HTTP endpoint (being built).
+// `aliyun kms serve`: the local store as a KMS-compatible HTTP endpoint (docs/server.md).
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { CliError } from '../core/errors.js';
 import type { Io } from '../cli/render.js';
+import { ENV } from '../cli/profile.js';
+import type { Credential } from './gateway.js';
+import type { Faults, RequestLogEntry } from './server.js';
 
-export async function runCommand(_argv: string[], _io: Io): Promise<number> {
-  throw new CliError('aliyun kms serve is not available in this build yet');
+export const DEFAULT_REGION = 'cn-hangzhou';
+
+interface ServeOptions {
+  host: string;
+  port: number;
+  region: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  latency?: number;
+  throttle?: number;
+  retryAfter: number;
+  unavailable?: number;
+  nonceCheck: boolean;
+  log: boolean;
+}
+
+const intIn = (name: string, min: number, max: number) => (raw: string) => {
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new CliError(`--${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+  return Number(raw);
+};
+
+const fraction = (name: string) => (raw: string) => {
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v) || v < 0 || v > 1) throw new CliError(`--${name} must be a fraction from 0 to 1, got '${raw}'`);
+  return v;
+};
+
+/** Parses the command line; credentials come in order so that each secret/token joins the id before it. */
+async function parse(argv: string[], io: Io): Promise<{ opts: ServeOptions; credentials: Credential[] } | number> {
+  const { Command, CommanderError } = await import('commander');
+  const pairs: Partial<Credential>[] = [];
+  const last = (flag: string) => {
+    const p = pairs[pairs.length - 1];
+    if (!p) throw new CliError(`--${flag} must follow an --access-key-id`);
+    return p;
+  };
+  const cmd = new Command('aliyun kms serve')
+    .description('Serve the local store as a KMS-compatible HTTP endpoint (API 2016-01-20).')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', intIn('port', 0, 65535), 8080)
+    .option('--region <id>', 'region of requests that name none (RegionId or kms.<region>.aliyuncs.com Host)', DEFAULT_REGION)
+    .option('--access-key-id <id>', 'an AccessKey ID clients may sign with (repeatable)', (v: string) => void pairs.push({ accessKeyId: v }))
+    .option('--access-key-secret <secret>', 'the secret of the preceding --access-key-id', (v: string) => void (last('access-key-secret').accessKeySecret = v))
+    .option('--security-token <token>', 'makes the preceding pair an STS credential: requests must carry this token', (v: string) => void (last('security-token').securityToken = v))
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option('--latency <ms>', 'fault: delay every answer by this many milliseconds', intIn('latency', 0, 600_000))
+    .option('--throttle <fraction>', 'fault: answer this fraction of requests 429 Rejected.Throttling', fraction('throttle'))
+    .option('--retry-after <ms>', 'x-acs-retry-after sent with a throttled answer', intIn('retry-after', 0, 600_000), 1000)
+    .option('--unavailable <fraction>', 'fault: answer this fraction of requests 503 ServiceUnavailableTemporary', fraction('unavailable'))
+    .option('--no-nonce-check', 'accept a reused SignatureNonce (benchmarking only: disables replay protection)')
+    .option('--no-log', 'do not write the request log to stderr')
+    .helpOption('-h, --help', 'show this help')
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: () => {} });
+  try {
+    cmd.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help') return 0;
+      throw new CliError(e.message.replace(/^error: /, ''));
+    }
+    throw e;
+  }
+  const opts = cmd.opts<ServeOptions>();
+  for (const p of pairs) {
+    if (!p.accessKeySecret) throw new CliError(`--access-key-id ${p.accessKeyId} needs an --access-key-secret after it`);
+  }
+  if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new CliError('--tls-cert and --tls-key go together');
+  return { opts, credentials: pairs as Credential[] };
+}
+
+/** Flags first; else the environment's pair; else a generated pair (which the caller prints once). */
+function resolveCredentials(given: Credential[]): { credentials: Credential[]; generated: boolean } {
+  if (given.length) return { credentials: given, generated: false };
+  const id = ENV.accessKeyId();
+  const secret = ENV.accessKeySecret();
+  if (id && secret) return { credentials: [{ accessKeyId: id, accessKeySecret: secret, securityToken: ENV.stsToken() }], generated: false };
+  return { credentials: [{ accessKeyId: 'LTAI' + randomBytes(10).toString('hex'), accessKeySecret: randomBytes(15).toString('base64url') }], generated: true };
+}
+
+async function logger(): Promise<(e: RequestLogEntry) => void> {
+  const { default: chalk } = await import('chalk');
+  // chalk colours only when stderr is a terminal (and honours NO_COLOR / FORCE_COLOR).
+  const paint = (status: number) => (status < 300 ? chalk.green : status < 500 ? chalk.yellow : chalk.red);
+  return (e) => {
+    const time = new Date().toISOString();
+    const what = `${e.method} ${e.action} ${e.scheme}${e.accessKeyId ? ' ' + e.accessKeyId : ''}`;
+    process.stderr.write(`${time} ${what} ${paint(e.status)(String(e.status) + (e.code ? ' ' + e.code : ''))} ${e.ms.toFixed(1)}ms\n`);
+  };
+}
+
+export async function runCommand(argv: string[], io: Io): Promise<number> {
+  const parsed = await parse(argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const { opts } = parsed;
+  const { LocalStore, StoreError } = await import('../backends/local/store.js');
+  let store;
+  try {
+    store = new LocalStore().open();
+  } catch (e) {
+    if (e instanceof StoreError) throw new CliError(e.message);
+    throw e;
+  }
+  let tls: { cert: Buffer; key: Buffer } | undefined;
+  if (opts.tlsCert && opts.tlsKey) {
+    try {
+      tls = { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) };
+    } catch (e: any) {
+      throw new CliError(`cannot read the TLS certificate or key: ${e.code === 'ENOENT' ? `no such file ${e.path}` : e.message}`);
+    }
+  }
+  const faults: Faults = { latencyMs: opts.latency, throttleFraction: opts.throttle, retryAfterMs: opts.retryAfter, unavailableFraction: opts.unavailable };
+  const { credentials, generated } = resolveCredentials(parsed.credentials);
+  const { KmsServer } = await import('./server.js');
+  let server;
+  try {
+    server = new KmsServer({ store, tls, faults, credentials, defaultRegion: opts.region, checkNonce: opts.nonceCheck, log: opts.log ? await logger() : undefined });
+  } catch (e: any) {
+    throw new CliError(`cannot start the server: ${e.message}`);
+  }
+  let address;
+  try {
+    address = await server.listen(opts.port, opts.host);
+  } catch (e: any) {
+    throw new CliError(`cannot listen on ${opts.host}:${opts.port}: ${e.code === 'EADDRINUSE' ? 'address already in use' : e.message}`);
+  }
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  io.out(`aliyun kms serve: listening on ${tls ? 'https' : 'http'}://${host}:${address.port} (store ${store.dir}, default region ${opts.region})\n`);
+  if (generated) io.out(`generated credentials (shown once): AccessKeyId=${credentials[0].accessKeyId} AccessKeySecret=${credentials[0].accessKeySecret}\n`);
+  if (!opts.nonceCheck) io.err('warning: --no-nonce-check: replayed requests are accepted (use for benchmarking only)\n');
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      io.err(`${signal}: finishing ${server.requestsInFlight} request(s) in flight and stopping\n`);
+      void server.close().then(resolve);
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+  return 0;
 }

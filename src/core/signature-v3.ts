@@ -1,0 +1,57 @@
+// Signature V3 (ACS3-HMAC-SHA256), signing-and-transport.md §3: what @alicloud/openapi-client signs
+// by default. Used by the server to recompute the signature of a received request.
+import { createHash, createHmac } from 'node:crypto';
+import { popEncode } from './signature.js';
+
+export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
+export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+export const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** Decoded query parameters sorted by name, `encode(name)=encode(value)` joined by `&` (§3.2). */
+export function canonicalQueryV3(query: Record<string, string>): string {
+  return Object.keys(query)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((k) => popEncode(k) + '=' + popEncode(query[k]))
+    .join('&');
+}
+
+/**
+ * The canonical request. `headers` maps lower-case names to values (several values of one header
+ * already joined); only the `signedHeaders` are used, trimmed and in sorted order.
+ */
+export function canonicalRequestV3(
+  method: string,
+  path: string,
+  query: Record<string, string>,
+  headers: Record<string, string>,
+  signedHeaders: string[],
+  payloadHash: string,
+): string {
+  const names = [...signedHeaders].map((h) => h.toLowerCase()).sort();
+  const lines = names.map((h) => `${h}:${(headers[h] ?? '').trim()}\n`).join('');
+  return [method.toUpperCase(), path, canonicalQueryV3(query), lines, names.join(';'), payloadHash].join('\n');
+}
+
+export function stringToSignV3(canonicalRequest: string): string {
+  return ACS3_ALGORITHM + '\n' + sha256Hex(canonicalRequest);
+}
+
+/** Lower-case hex HMAC-SHA256 keyed with the raw secret (no `&`, unlike v1). */
+export function signV3(stringToSign: string, accessKeySecret: string): string {
+  return createHmac('sha256', accessKeySecret).update(stringToSign, 'utf8').digest('hex');
+}
+
+export interface Acs3Authorization {
+  algorithm: string;
+  accessKeyId: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+/** `ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=<a;b>,Signature=<hex>` (§3.4); undefined if malformed. */
+export function parseAuthorizationV3(header: string): Acs3Authorization | undefined {
+  const m = /^(ACS3-[A-Z0-9-]+) Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-fA-F]+)$/.exec(header.trim());
+  if (!m) return undefined;
+  return { algorithm: m[1], accessKeyId: m[2], signedHeaders: m[3].split(';').filter(Boolean), signature: m[4].toLowerCase() };
+}

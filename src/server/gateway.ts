@@ -1,0 +1,206 @@
+// The API gateway in front of the local service: turns a received HTTP request into the one call
+// `{action, params, region}` after checking its signature (v1 HMAC-SHA1, signing-and-transport.md
+// §2.7, or V3 ACS3-HMAC-SHA256, §3.5), credentials, clock skew and nonce. Refusals are the
+// gateway's errors of §4.6 (unstamped ServiceErrors; the server stamps them).
+import { timingSafeEqual } from 'node:crypto';
+import { ServiceError } from '../core/errors.js';
+import { signV1, stringToSignV1 } from '../core/signature.js';
+import { ACS3_ALGORITHM, canonicalRequestV3, parseAuthorizationV3, sha256Hex, signV3, stringToSignV3 } from '../core/signature-v3.js';
+
+export const API_VERSION = '2016-01-20';
+/** The gateway's clock tolerance and, with it, how long a nonce is remembered. */
+export const SKEW_MS = 15 * 60_000;
+
+export interface Credential {
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** When set, every request with this key must carry exactly this SecurityToken (an STS pair). */
+  securityToken?: string;
+}
+
+/** What the server hands the gateway: the raw pieces of one HTTP request. */
+export interface RawRequest {
+  method: string;
+  /** Everything after `?` in the request target, undecoded. */
+  rawQuery: string;
+  /** Lower-case header names; repeated headers joined with `,`. */
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface AuthenticatedCall {
+  action: string;
+  params: Record<string, string>;
+  region: string;
+  accessKeyId: string;
+  scheme: 'v1' | 'v3';
+}
+
+// Parameters of the v1 envelope: checked here, never passed to an operation.
+const V1_COMMON = new Set(['Action', 'Version', 'Format', 'AccessKeyId', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'SignatureType', 'Timestamp', 'SecurityToken', 'Signature']);
+
+export const GatewayErrors = {
+  unsupportedMethod: () => new ServiceError(403, 'UnsupportedHTTPMethod', 'This http method is not supported.'),
+  missing: (name: string) => new ServiceError(400, `Missing${name}`, `${name} is mandatory for this action.`),
+  missingTimestamp: () => new ServiceError(400, 'IllegalTimestamp', 'The input parameter "Timestamp" that is mandatory for processing this request is not supplied.'),
+  incompleteSignature: () => new ServiceError(400, 'IncompleteSignature', 'The request signature does not conform to Aliyun standards.'),
+  signatureMismatch: (stringToSign: string) =>
+    new ServiceError(400, 'SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`),
+  unknownKey: () => new ServiceError(404, 'InvalidAccessKeyId.NotFound', 'The Access Key ID provided does not exist in our records.'),
+  expired: () => new ServiceError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.'),
+  badTimestamp: () => new ServiceError(400, 'InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.'),
+  nonceUsed: () => new ServiceError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.'),
+  badVersion: () => new ServiceError(400, 'InvalidVersion', 'Specified parameter Version is not valid.'),
+  tokenMismatch: () => new ServiceError(400, 'InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.'),
+  tokenMissing: () => new ServiceError(400, 'MissingSecurityToken', 'SecurityToken is mandatory for this action.'),
+  // Our choice (the emulator speaks JSON only); the code is the service's for a refused value.
+  xmlRefused: () => new ServiceError(400, 'InvalidParameter', 'The specified parameter "Format" is not valid: this emulator answers JSON only.'),
+};
+
+/** Form semantics (§2.7 step 2): `+` is a space, empty values and bare keys kept; later wins. */
+export function decodeForm(raw: string, into: Record<string, string> = {}): Record<string, string> {
+  if (raw) for (const [k, v] of new URLSearchParams(raw)) into[k] = v;
+  return into;
+}
+
+/**
+ * Remembers nonces for the skew window, so a captured request cannot be replayed while its
+ * timestamp is still accepted. Entries expire in insertion order, so sweeping is O(expired).
+ */
+export class NonceCache {
+  private seen = new Map<string, number>();
+
+  constructor(
+    private readonly windowMs = 2 * SKEW_MS,
+    private readonly maxEntries = 2_000_000,
+  ) {}
+
+  /** Records the nonce; false if it was already seen within the window. */
+  add(key: string, now = Date.now()): boolean {
+    this.sweep(now);
+    if (this.seen.has(key)) return false;
+    this.seen.set(key, now + this.windowMs);
+    return true;
+  }
+
+  private sweep(now: number): void {
+    for (const [k, exp] of this.seen) {
+      if (exp > now && this.seen.size < this.maxEntries) break;
+      this.seen.delete(k);
+    }
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+}
+
+export interface GatewayOptions {
+  credentials: Credential[];
+  defaultRegion: string;
+  /** Off only for benchmarking (`--no-nonce-check`). */
+  checkNonce?: boolean;
+}
+
+export class Gateway {
+  private readonly keys = new Map<string, Credential>();
+  private readonly nonces = new NonceCache();
+  private readonly checkNonce: boolean;
+
+  constructor(private readonly opts: GatewayOptions) {
+    for (const c of opts.credentials) this.keys.set(c.accessKeyId, c);
+    this.checkNonce = opts.checkNonce ?? true;
+  }
+
+  authenticate(req: RawRequest): AuthenticatedCall {
+    const method = req.method.toUpperCase();
+    if (method !== 'GET' && method !== 'POST') throw GatewayErrors.unsupportedMethod();
+    const params = decodeForm(req.rawQuery);
+    const isForm = method === 'POST' && /^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '');
+    const auth = req.headers['authorization'];
+    if (auth !== undefined && auth.startsWith('ACS3-')) return this.verifyV3(req, method, auth, params, isForm);
+    if (isForm) decodeForm(req.body.toString('utf8'), params);
+    return this.verifyV1(req, method, params);
+  }
+
+  private verifyV1(req: RawRequest, method: string, params: Record<string, string>): AuthenticatedCall {
+    for (const name of ['Action', 'Version', 'AccessKeyId', 'SignatureMethod', 'SignatureVersion']) if (params[name] === undefined) throw GatewayErrors.missing(name);
+    if (params.Timestamp === undefined) throw GatewayErrors.missingTimestamp();
+    if (params.Signature === undefined) throw GatewayErrors.missing('Signature');
+    if (params.Version !== API_VERSION) throw GatewayErrors.badVersion();
+    if (params.SignatureMethod !== 'HMAC-SHA1' || params.SignatureVersion !== '1.0') throw GatewayErrors.incompleteSignature();
+    const cred = this.credential(params.AccessKeyId);
+    this.checkTime(params.Timestamp);
+    const toSign = stringToSignV1(method, params);
+    if (!sameText(signV1(method, params, cred.accessKeySecret), params.Signature)) throw GatewayErrors.signatureMismatch(toSign);
+    this.checkToken(cred, params.SecurityToken);
+    this.checkNonceOnce(cred.accessKeyId, params.SignatureNonce);
+    if (params.Format !== undefined && params.Format !== '' && params.Format.toUpperCase() !== 'JSON') throw GatewayErrors.xmlRefused();
+    const apiParams: Record<string, string> = {};
+    for (const [k, v] of Object.entries(params)) if (!V1_COMMON.has(k)) apiParams[k] = v;
+    return { action: params.Action, params: apiParams, region: this.regionOf(params, req), accessKeyId: cred.accessKeyId, scheme: 'v1' };
+  }
+
+  private verifyV3(req: RawRequest, method: string, header: string, query: Record<string, string>, isForm: boolean): AuthenticatedCall {
+    const auth = parseAuthorizationV3(header);
+    if (!auth || auth.algorithm !== ACS3_ALGORITHM) throw GatewayErrors.incompleteSignature();
+    const signed = new Set(auth.signedHeaders.map((h) => h.toLowerCase()));
+    for (const h of ['host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'])
+      if (!signed.has(h) || req.headers[h] === undefined) throw GatewayErrors.incompleteSignature();
+    const h = req.headers;
+    if (h['x-acs-version'] !== API_VERSION) throw GatewayErrors.badVersion();
+    const cred = this.credential(auth.accessKeyId);
+    this.checkTime(h['x-acs-date']);
+    // The payload hash is that of the bytes received: a body changed in transit fails the signature.
+    const canonical = canonicalRequestV3(method, '/', query, h, [...signed], sha256Hex(req.body));
+    const toSign = stringToSignV3(canonical);
+    if (!sameText(signV3(toSign, cred.accessKeySecret), auth.signature)) throw GatewayErrors.signatureMismatch(toSign);
+    this.checkToken(cred, h['x-acs-security-token']);
+    this.checkNonceOnce(cred.accessKeyId, h['x-acs-signature-nonce']);
+    const params = { ...query };
+    if (isForm) decodeForm(req.body.toString('utf8'), params);
+    return { action: h['x-acs-action'], params, region: this.regionOf(params, req), accessKeyId: cred.accessKeyId, scheme: 'v3' };
+  }
+
+  private credential(accessKeyId: string): Credential {
+    const cred = this.keys.get(accessKeyId);
+    if (!cred) throw GatewayErrors.unknownKey();
+    return cred;
+  }
+
+  /** `yyyy-MM-ddTHH:mm:ssZ` (milliseconds tolerated, §9.3), within ±15 minutes of our clock. */
+  private checkTime(ts: string): void {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(ts)) throw GatewayErrors.badTimestamp();
+    const t = Date.parse(ts);
+    if (!Number.isFinite(t)) throw GatewayErrors.badTimestamp();
+    if (Math.abs(Date.now() - t) > SKEW_MS) throw GatewayErrors.expired();
+  }
+
+  private checkToken(cred: Credential, token: string | undefined): void {
+    if (cred.securityToken === undefined) {
+      if (token !== undefined && token !== '') throw GatewayErrors.tokenMismatch();
+      return;
+    }
+    if (token === undefined || token === '') throw GatewayErrors.tokenMissing();
+    if (!sameText(token, cred.securityToken)) throw GatewayErrors.tokenMismatch();
+  }
+
+  /** A request without a nonce is accepted (old clients omit it, §9.2); a reused one is not. */
+  private checkNonceOnce(accessKeyId: string, nonce: string | undefined): void {
+    if (!this.checkNonce || nonce === undefined || nonce === '') return;
+    if (!this.nonces.add(accessKeyId + '\u0000' + nonce)) throw GatewayErrors.nonceUsed();
+  }
+
+  /** RegionId parameter, else the `kms[-vpc].<region>.aliyuncs.com` Host, else the server's default. */
+  private regionOf(params: Record<string, string>, req: RawRequest): string {
+    if (params.RegionId) return params.RegionId;
+    const m = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/i.exec(req.headers['host'] ?? '');
+    return m ? m[1].toLowerCase() : this.opts.defaultRegion;
+  }
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,182 @@
+// The HTTP face of the local service: receives a request, lets the gateway authenticate it, answers
+// it with the one local service (`handleCall`) and writes the service's JSON body and status.
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { ServiceError, newRequestId } from '../core/errors.js';
+import { handleCall } from '../backends/local/service.js';
+import type { LocalStore } from '../backends/local/store.js';
+import '../backends/local/versions.js';
+import { Gateway, type AuthenticatedCall, type GatewayOptions } from './gateway.js';
+
+/** Faults on demand, for testing a client's retry code. Fractions are 0..1. */
+export interface Faults {
+  latencyMs?: number;
+  throttleFraction?: number;
+  /** Sent as `x-acs-retry-after` (milliseconds) with a throttled answer. */
+  retryAfterMs?: number;
+  unavailableFraction?: number;
+}
+
+export interface ServerOptions extends GatewayOptions {
+  store: LocalStore;
+  faults?: Faults;
+  tls?: { cert: Buffer; key: Buffer };
+  /** One line per request, without any parameter value. */
+  log?: (entry: RequestLogEntry) => void;
+  /** Largest request body accepted. */
+  maxBodyBytes?: number;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  action: string;
+  scheme: string;
+  status: number;
+  code?: string;
+  ms: number;
+  accessKeyId?: string;
+}
+
+const JSON_TYPE = 'application/json;charset=utf-8';
+const DEFAULT_MAX_BODY = 1 << 20;
+
+export const FaultErrors = {
+  throttled: () => new ServiceError(429, 'Rejected.Throttling', 'The QPS upper limit is exceeded.'),
+  unavailable: () => new ServiceError(503, 'ServiceUnavailableTemporary', 'Service Unavailable Temporary.'),
+  tooLarge: () => new ServiceError(413, 'RequestEntityTooLarge', 'The request body is too large.'),
+  notFoundPath: () => new ServiceError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.'),
+  internal: () => new ServiceError(500, 'InternalFailure', 'Internal Failure'),
+};
+
+export class KmsServer {
+  readonly server: Server;
+  private readonly gateway: Gateway;
+  private inFlight = 0;
+  private closing = false;
+
+  constructor(private readonly opts: ServerOptions) {
+    this.gateway = new Gateway(opts);
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) : createHttpServer(onRequest);
+    this.server.keepAliveTimeout = 65_000;
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /** Stops accepting, lets requests in flight finish, then closes every connection. */
+  close(graceMs = 10_000): Promise<void> {
+    this.closing = true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
+      timer.unref();
+      this.server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.server.closeIdleConnections();
+    });
+  }
+
+  get requestsInFlight(): number {
+    return this.inFlight;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    this.inFlight++;
+    let call: AuthenticatedCall | undefined;
+    let status = 200;
+    let code: string | undefined;
+    try {
+      const body = await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
+      const faults = this.opts.faults;
+      if (faults?.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const path = q < 0 ? url : url.slice(0, q);
+      if (path !== '/') throw FaultErrors.notFoundPath();
+      if (faults?.unavailableFraction && Math.random() < faults.unavailableFraction) throw FaultErrors.unavailable();
+      if (faults?.throttleFraction && Math.random() < faults.throttleFraction) throw FaultErrors.throttled();
+      call = this.gateway.authenticate({ method: req.method ?? 'GET', rawQuery: q < 0 ? '' : url.slice(q + 1), headers: headerMap(req), body });
+      const result = handleCall(this.opts.store, call.action, call.params, call.region);
+      send(res, 200, result, String(result.RequestId), this.closing ? { Connection: 'close' } : {});
+    } catch (e) {
+      const err = e instanceof ServiceError ? e : FaultErrors.internal();
+      if (!(e instanceof ServiceError)) process.stderr.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      if (!err.requestId) err.stamp(call?.region ?? this.regionHint(req));
+      status = err.httpStatus;
+      code = err.code;
+      const extra: Record<string, string> = this.closing ? { Connection: 'close' } : {};
+      if (err.code === 'Rejected.Throttling' && this.opts.faults?.retryAfterMs !== undefined) extra['x-acs-retry-after'] = String(this.opts.faults.retryAfterMs);
+      send(res, err.httpStatus, err.body(), err.requestId, extra);
+    } finally {
+      this.inFlight--;
+      this.opts.log?.({
+        method: req.method ?? '?',
+        action: call?.action ?? actionHint(req),
+        scheme: call?.scheme ?? '-',
+        status,
+        code,
+        ms: performance.now() - started,
+        accessKeyId: call?.accessKeyId,
+      });
+    }
+  }
+
+  private regionHint(req: IncomingMessage): string {
+    const m = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com/i.exec(req.headers.host ?? '');
+    return m ? m[1] : this.opts.defaultRegion;
+  }
+}
+
+/** For the log line of a refused request: the action it named, if any (names only, never values). */
+function actionHint(req: IncomingMessage): string {
+  const h = req.headers['x-acs-action'];
+  if (typeof h === 'string') return h;
+  const m = /[?&]Action=([A-Za-z0-9]+)/.exec(req.url ?? '');
+  return m ? m[1] : '-';
+}
+
+function headerMap(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(',') : v;
+  return out;
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        reject(FaultErrors.tooLarge());
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: object, requestId: string, extra: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': JSON_TYPE,
+    'Content-Length': Buffer.byteLength(text),
+    'x-acs-request-id': requestId || newRequestId(),
+    ...extra,
+  });
+  res.end(text);
+}

@@ -1,0 +1,91 @@
+// The server's signature checks against the spec's vectors (signing-and-transport.md §2.8, §3.6).
+import { createHash } from 'node:crypto';
+import { ACS3_ALGORITHM, EMPTY_BODY_SHA256, canonicalRequestV3, parseAuthorizationV3, signV3, stringToSignV3 } from '../src/core/signature-v3.js';
+import { Gateway, NonceCache, decodeForm } from '../src/server/gateway.js';
+import { ServiceError } from '../src/core/errors.js';
+
+const SECRET = 'kms-emulator-secret';
+
+test('W1: GetSecretValue, no body', () => {
+  const headers = {
+    host: 'kms.cn-hangzhou.aliyuncs.com',
+    'x-acs-action': 'GetSecretValue',
+    'x-acs-version': '2016-01-20',
+    'x-acs-date': '2024-05-01T12:00:00Z',
+    'x-acs-signature-nonce': '3156853299f313e23d1673dc12e1703d',
+    'x-acs-content-sha256': EMPTY_BODY_SHA256,
+    accept: 'application/json',
+  };
+  const signed = ['host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-version'];
+  const cr = canonicalRequestV3('POST', '/', { SecretName: 'my secret*name~v1', VersionStage: 'ACSCurrent' }, headers, signed, EMPTY_BODY_SHA256);
+  expect(cr).toBe(
+    'POST\n/\nSecretName=my%20secret%2Aname~v1&VersionStage=ACSCurrent\nhost:kms.cn-hangzhou.aliyuncs.com\nx-acs-action:GetSecretValue\n' +
+      `x-acs-content-sha256:${EMPTY_BODY_SHA256}\nx-acs-date:2024-05-01T12:00:00Z\nx-acs-signature-nonce:3156853299f313e23d1673dc12e1703d\nx-acs-version:2016-01-20\n\n` +
+      `${signed.join(';')}\n${EMPTY_BODY_SHA256}`,
+  );
+  const sts = stringToSignV3(cr);
+  expect(sts).toBe('ACS3-HMAC-SHA256\n829f9a1c817c29f5824d878179a013edb3aaf152396478d91770f26285926eb0');
+  expect(signV3(sts, SECRET)).toBe('92b63b552e0855f64943186c7815ae8dcaa53e3439dd69a149b9793d93321bda');
+  expect(
+    parseAuthorizationV3(`ACS3-HMAC-SHA256 Credential=LTAI5tEmulatorKeyId,SignedHeaders=${signed.join(';')},Signature=92b63b552e0855f64943186c7815ae8dcaa53e3439dd69a149b9793d93321bda`),
+  ).toEqual({ algorithm: ACS3_ALGORITHM, accessKeyId: 'LTAI5tEmulatorKeyId', signedHeaders: signed, signature: '92b63b552e0855f64943186c7815ae8dcaa53e3439dd69a149b9793d93321bda' });
+  expect(parseAuthorizationV3('ACS3-HMAC-SHA256 Credential=x, SignedHeaders=host,Signature=ab')).toBeUndefined();
+});
+
+test('W2: PutSecretValue with a form body and STS headers', () => {
+  const body = 'SecretData=%7B%22uname%22%3A%20%22alice%22%2C%20%22pwd%22%3A%20%2212****%22%7D&VersionId=v1';
+  const hash = createHash('sha256').update(body).digest('hex');
+  expect(hash).toBe('389f4df1239702433cd27f576ea81ed1999506bf776864d8864d11cebd2a5192');
+  const headers = {
+    host: 'kms.cn-hangzhou.aliyuncs.com',
+    'x-acs-action': 'PutSecretValue',
+    'x-acs-version': '2016-01-20',
+    'x-acs-date': '2024-05-01T12:00:00Z',
+    'x-acs-signature-nonce': 'b7d1e6a0c3f24e5a9d8c7b6a5f4e3d2c',
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-acs-content-sha256': hash,
+    'x-acs-accesskey-id': 'STS.NUexampleTokenKeyId',
+    'x-acs-security-token': 'CAIS+token/with=padding==',
+  };
+  const signed = 'content-type;host;x-acs-accesskey-id;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;x-acs-signature-nonce;x-acs-version'.split(';');
+  const cr = canonicalRequestV3('POST', '/', { SecretName: 'db/prod-密码' }, headers, signed, hash);
+  expect(cr.split('\n')[2]).toBe('SecretName=db%2Fprod-%E5%AF%86%E7%A0%81');
+  const sts = stringToSignV3(cr);
+  expect(sts).toBe('ACS3-HMAC-SHA256\nf527d81d2dff613bb69ec3ad712b16a1266ca23f44d30d13dc65d9be1bd66a33');
+  expect(signV3(sts, SECRET)).toBe('52d76a0a1c1e9d96a809c051164269860acf07aa7fd20e1552e673d5c41e3153');
+});
+
+test('V1 vector verifies through the gateway (POST form body exactly as pop-core sent it) once its clock is 2024-05-01', () => {
+  const realNow = Date.now;
+  Date.now = () => Date.parse('2024-05-01T12:05:00Z');
+  try {
+    const g = new Gateway({ credentials: [{ accessKeyId: 'LTAI5tEmulatorKeyId', accessKeySecret: SECRET }], defaultRegion: 'cn-hangzhou' });
+    const body =
+      'AccessKeyId=LTAI5tEmulatorKeyId&Action=GetSecretValue&Format=JSON&SecretName=my%20secret%2Aname~v1&SignatureMethod=HMAC-SHA1&SignatureNonce=0f3c2a6e-7d1b-4c9a-9e5f-2b8d4a6c1e01&SignatureVersion=1.0&Timestamp=2024-05-01T12%3A00%3A00Z&Version=2016-01-20&VersionStage=ACSCurrent&Signature=EH4WoMbkoZOUBt3EUg7gzgSHFto%3D';
+    const req = { method: 'POST', rawQuery: '', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from(body) };
+    expect(g.authenticate(req)).toEqual({ action: 'GetSecretValue', params: { SecretName: 'my secret*name~v1', VersionStage: 'ACSCurrent' }, region: 'cn-hangzhou', accessKeyId: 'LTAI5tEmulatorKeyId', scheme: 'v1' });
+    let err: unknown;
+    try {
+      g.authenticate(req);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ServiceError);
+    expect((err as ServiceError).code).toBe('SignatureNonceUsed');
+  } finally {
+    Date.now = realNow;
+  }
+});
+
+test('form decoding keeps empty values and bare keys; + is a space', () => {
+  expect(decodeForm('a=&b&c=x+y%2Bz&d=%E5%AF%86')).toEqual({ a: '', b: '', c: 'x y+z', d: '密' });
+});
+
+test('the nonce cache forgets nonces after the window and bounds its size', () => {
+  const c = new NonceCache(1000, 3);
+  expect(c.add('a', 0)).toBe(true);
+  expect(c.add('a', 500)).toBe(false);
+  expect(c.add('a', 1500)).toBe(true);
+  for (const k of ['b', 'c', 'd', 'e']) c.add(k, 1600);
+  expect(c.size).toBeLessThanOrEqual(3);
+});
