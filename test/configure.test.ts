@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanEnv, run, type RunResult } from './helpers.js';
+import { FakeKms } from './fake-kms.js';
 
 let home: string;
 let cfgPath: string;
@@ -219,35 +220,54 @@ describe('configure get / list / delete / switch', () => {
 });
 
 describe('interactive configure', () => {
-  test('prompts with masked defaults from the existing profile; empty answers keep values', async () => {
+  let fake: FakeKms;
+  let checkEnv: Record<string, string>;
+  beforeAll(async () => {
+    fake = await new FakeKms().start();
+    fake.keys.set('LTAI5tDefaultKey', { secret: 'newSecretValue' });
+    checkEnv = { ALIBABA_CLOUD_STS_ENDPOINT: `http://${fake.endpoint}`, ALIYUN_KMS_IMDS_ENDPOINT: `http://${fake.endpoint}` };
+  });
+  afterAll(() => fake.stop());
+
+  test('prompts with masked defaults from the existing profile; empty answers keep values; the keys are checked with STS', async () => {
     writeGoConfig();
-    const r = await aliyun(['configure', '--profile', 'default'], '\nnewSecretValue\n\nzh\n');
+    const r = await aliyun(['configure', '--profile', 'default'], '\nnewSecretValue\n\nzh\n', checkEnv);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(
+    expect(r.stdout.split('\n').slice(0, 6).join('\n') + '\n').toBe(
       "Configuring profile 'default' in 'AK' authenticate mode...\n" +
         'Access Key Id [*************Key]: ' +
         'Access Key Secret [*************123]: ' +
         'Default Region Id [cn-hangzhou]: ' +
         'Default Output Format [json]: json (Only support json)\n' +
         'Default Language [zh|en] en: ' +
-        'Saving profile[default] ...Done.\n',
+        'Saving profile[default] ...Done.\n' +
+        '\nConfigure Done!!!\n' +
+        '..............888888888888888888888 ........=8888888888888888888D=..............\n',
     );
     const after = JSON.parse(readFileSync(cfgPath, 'utf8'));
     expect(after.current).toBe('default');
     expect(after.profiles[0]).toMatchObject({ access_key_id: 'LTAI5tDefaultKey', access_key_secret: 'newSecretValue', region_id: 'cn-hangzhou', language: 'zh' });
     expect(after.profiles[1].future_field).toEqual({ kept: true });
+    const check = fake.requests.find((q) => q.params.Action === 'GetCallerIdentity')!;
+    expect(check.signatureOk).toBe(true);
+    expect(check.params.AccessKeyId).toBe('LTAI5tDefaultKey');
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(16);
   });
 
   test('--mode on the current profile: the mode-change warning, a language answer other than zh/en falls back to the environment language', async () => {
     writeGoConfig();
-    const r = await aliyun(['configure', '--mode', 'EcsRamRole'], 'role-x\ncn-hangzhou\nfr\n');
+    const r = await aliyun(['configure', '--mode', 'EcsRamRole'], 'role-x\ncn-hangzhou\nfr\n', checkEnv);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       "Warning: You are changing the authentication type of profile 'prod' from 'RamRoleArn' to 'EcsRamRole'\n" +
         "Configuring profile 'prod' in 'EcsRamRole' authenticate mode...\n" +
         'Ecs Ram Role []: Default Region Id [cn-shanghai]: Default Output Format [json]: json (Only support json)\n' +
-        'Default Language [zh|en] zh: Saving profile[prod] ...Done.\n',
+        'Default Language [zh|en] zh: Saving profile[prod] ...Done.\n' +
+        // The check fails (the metadata service has no such role): the error framed, still exit 0.
+        '-----------------------------------------------\n!!! Configure Failed please configure again !!!\n-----------------------------------------------\n' +
+        'init client failed refresh Ecs sts token err, httpStatus: 404, message = role not found\n' +
+        '-----------------------------------------------\n!!! Configure Failed please configure again !!!\n-----------------------------------------------\n',
     );
     const prod = JSON.parse(readFileSync(cfgPath, 'utf8')).profiles[1];
     expect(prod).toMatchObject({ mode: 'EcsRamRole', ram_role_name: 'role-x', region_id: 'cn-hangzhou', language: 'en' });

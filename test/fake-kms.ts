@@ -156,6 +156,8 @@ export class FakeKms {
     if (params.Action === 'AssumeRoleWithOIDC') return this.oidcAnswer(res, params);
     if (denied) return this.json(res, denied.status, denied.body);
     if (params.Action === 'AssumeRole') return this.assumeRoleAnswer(res, params);
+    if (params.Action === 'GetCallerIdentity')
+      return this.json(res, 200, { RequestId: randomUUID(), AccountId: '1234567890', UserId: '2345', Arn: 'acs:ram::1234567890:user/test', IdentityType: 'RAMUser' });
     return this.kmsAnswer(res, params);
   }
 

@@ -367,7 +367,41 @@ async function configureInteractive(a: ParsedArgs, io: Io): Promise<number> {
   cfg.current = name;
   await writeConfigFile(path, cfg);
   io.out('Done.\n');
+  io.out(await checkProfile(next, path));
   return 0;
+}
+
+const BANNER = `
+Configure Done!!!
+..............888888888888888888888 ........=8888888888888888888D=..............
+...........88888888888888888888888 ..........D8888888888888888888888I...........
+.........,8888888888888ZI: ...........................=Z88D8888888888D..........
+.........+88888888 ..........................................88888888D..........
+.........+88888888 .......Welcome to use Alibaba Cloud.......O8888888D..........
+.........+88888888 ............. ************* ..............O8888888D..........
+.........+88888888 .... Command Line Interface(Reloaded) ....O8888888D..........
+.........+88888888...........................................88888888D..........
+..........D888888888888DO+. ..........................?ND888888888888D..........
+...........O8888888888888888888888...........D8888888888888888888888=...........
+............ .:D8888888888888888888.........78888888888888888888O ..............
+`;
+
+const FAILED = '-----------------------------------------------\n!!! Configure Failed please configure again !!!\n-----------------------------------------------\n';
+
+/** After saving, the real CLI tries the keys with STS GetCallerIdentity: a banner, or the error framed (exit 0 either way). */
+async function checkProfile(p: Profile, configPath: string): Promise<string> {
+  const { getCallerIdentity } = await import('../backends/remote/credentials.js');
+  const { ServiceError } = await import('../core/errors.js');
+  const { serverErrorText } = await import('./render.js');
+  // The saved profile as a call would see it: the STS endpoint may come from the environment.
+  const checked: Profile = { ...p, sts_endpoint: str(p.sts_endpoint) || ENV.stsEndpoint() || '' };
+  try {
+    await getCallerIdentity(checked, { configPath, http: { connectTimeoutMs: 5000, readTimeoutMs: 10000 } });
+    return BANNER;
+  } catch (e) {
+    const text = e instanceof ServiceError ? serverErrorText(e) : e instanceof Error ? e.message : String(e);
+    return FAILED + text + '\n' + FAILED;
+  }
 }
 
 function envLanguage(): string {

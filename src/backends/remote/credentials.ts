@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { CliError, tipError } from '../../core/errors.js';
 import { ENV, profileString, readConfigFile, type Profile } from '../../cli/profile.js';
 import { resolveStsEndpoint } from './endpoint.js';
+import { serverError } from './server-error.js';
 import { goEncodeValues, rpcTimestamp, send, signRpc, TransportError, goUrlError, type Credentials, type HttpOptions, type WireRequest } from './wire.js';
 
 export const MODES = [
@@ -147,11 +148,12 @@ function durationSeconds(p: Profile): string {
   return String(v);
 }
 
-async function stsCall(p: Profile, form: Record<string, string>, query: Record<string, string>, signer: Credentials | undefined, ctx: ResolveContext): Promise<Credentials> {
+/** One call to STS (2015-04-01): common parameters in the query, the action's in the form body. */
+async function callSts(p: Profile, action: string, form: Record<string, string>, signer: Credentials | undefined, http: HttpOptions) {
   const { scheme, host } = resolveStsEndpoint(p);
-  let q: Record<string, string>;
-  if (signer) q = signRpc('POST', { ...query, Format: 'JSON', Version: '2015-04-01' }, form, signer).query;
-  else q = { ...query, Format: 'JSON', Version: '2015-04-01', Timestamp: rpcTimestamp() };
+  const common = { Action: action, Format: 'JSON', Version: '2015-04-01' };
+  // AssumeRoleWithOIDC is the one unsigned STS call.
+  const q = signer ? signRpc('POST', common, form, signer).query : { ...common, Timestamp: rpcTimestamp() };
   const req: WireRequest = {
     method: 'POST',
     scheme,
@@ -160,14 +162,28 @@ async function stsCall(p: Profile, form: Record<string, string>, query: Record<s
     headers: [
       ['Content-Type', 'application/x-www-form-urlencoded'],
       ['Accept-Encoding', 'identity'],
-      ['x-acs-action', query.Action],
+      ['x-acs-action', action],
       ['x-acs-version', '2015-04-01'],
     ],
     body: goEncodeValues(form),
   };
-  const res = await fetchOrFail(req, ctx.http);
+  return fetchOrFail(req, http);
+}
+
+async function stsCall(p: Profile, form: Record<string, string>, action: string, signer: Credentials | undefined, ctx: ResolveContext): Promise<Credentials> {
+  const res = await callSts(p, action, form, signer, ctx.http);
   if (res.status !== 200) throw fail(`refresh session token failed: ${res.text}`);
   return stsKeys(res.text, (c) => c?.Credentials);
+}
+
+/** STS GetCallerIdentity with the profile's keys: the check `aliyun configure` runs after saving. */
+export async function getCallerIdentity(p: Profile, ctx: ResolveContext): Promise<void> {
+  validateProfile(p);
+  const creds = await resolveCredentials(p, ctx);
+  const res = await callSts(p, 'GetCallerIdentity', {}, creds, ctx.http);
+  if (res.status < 200 || res.status >= 300) {
+    throw serverError(res, '');
+  }
 }
 
 function stsKeys(text: string, pick: (body: any) => any): Credentials {
@@ -200,7 +216,7 @@ function assumeRole(p: Profile, source: Credentials, ctx: ResolveContext): Promi
   };
   const ext = profileString(p, 'external_id');
   if (ext) form.ExternalId = ext;
-  return stsCall(p, form, { Action: 'AssumeRole' }, source, ctx);
+  return stsCall(p, form, 'AssumeRole', source, ctx);
 }
 
 function oidc(p: Profile, ctx: ResolveContext): Promise<Credentials> {
@@ -218,7 +234,7 @@ function oidc(p: Profile, ctx: ResolveContext): Promise<Credentials> {
     RoleSessionName: profileString(p, 'ram_session_name'),
     DurationSeconds: durationSeconds(p),
   };
-  return stsCall(p, form, { Action: 'AssumeRoleWithOIDC' }, undefined, ctx);
+  return stsCall(p, form, 'AssumeRoleWithOIDC', undefined, ctx);
 }
 
 /** The instance metadata service; ALIYUN_KMS_IMDS_ENDPOINT (ours) points it elsewhere, e.g. a test server. */

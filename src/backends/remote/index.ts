@@ -3,13 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { platform, arch } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CliError, ServiceError } from '../../core/errors.js';
+import { CliError } from '../../core/errors.js';
 import { parseLossless, JsonSyntaxError, type JsonValue } from '../../core/json.js';
 import { flagList, flagValue, type ParsedArgs } from '../../cli/argv.js';
 import { CLI_VERSION } from '../../cli/help.js';
 import { defaultConfigPath, profileString, requestRegion, type Profile } from '../../cli/profile.js';
 import type { Backend, Call } from '../backend.js';
 import { resolveCredentials, validateProfile } from './credentials.js';
+import { serverError } from './server-error.js';
 import { resolveEndpoint } from './endpoint.js';
 import { goEncodeValues, goUrlError, send, signRpc, TransportError, type Credentials, type HttpOptions, type Scheme, type WireRequest, type WireResponse } from './wire.js';
 
@@ -176,40 +177,6 @@ function transportFailure(wire: WireRequest, e: TransportError, retryCount: numb
   const n = retryCount + 1;
   const sentence = e.readTimeout ? 'Read timeout. Please set a valid ReadTimeout.' : 'Connect timeout. Please set a valid ConnectTimeout.';
   return new CliError(`[SDK.TimeoutError] The request timed out ${n} times(${n} for retry), perhaps we should have the threshold raised a little? ${sentence}\ncaused by:\n${text}`);
-}
-
-const SIGNATURE_CODES = ['SignatureDoesNotMatch', 'IncompleteSignature'];
-const STRING_TO_SIGN_MARK = 'server string to sign is:';
-
-/** The SDK's ServerError from an error response (aliyun-cli-behavior.md §4.3). */
-export function serverError(res: WireResponse, stringToSign: string): ServiceError {
-  let body: unknown;
-  try {
-    body = JSON.parse(res.text);
-  } catch {
-    body = undefined;
-  }
-  const obj = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-  // A non-string field is printed as its JSON text (the real CLI panics: spec README deviation).
-  const field = (k: string) => {
-    const v = obj?.[k];
-    return v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  };
-  const message = obj && 'Message' in obj ? field('Message') : res.text;
-  const e = new ServiceError(res.status, field('Code'), message);
-  e.requestId = field('RequestId');
-  e.hostId = field('HostId');
-  e.recommend = field('Recommend');
-  e.rawBody = res.text;
-  e.headers = res.headers;
-  if (SIGNATURE_CODES.includes(e.code) && message.includes(STRING_TO_SIGN_MARK)) {
-    const serverSide = message.split(STRING_TO_SIGN_MARK)[1];
-    e.recommend =
-      serverSide === stringToSign
-        ? 'InvalidAccessKeySecret: Please check you AccessKeySecret'
-        : 'This may be a bug with the SDK and we hope you can submit this question in the github issue(https://github.com/aliyun/alibaba-cloud-sdk-go/issues), thanks very much';
-  }
-  return e;
 }
 
 const GOOS: Record<string, string> = { win32: 'windows', darwin: 'darwin', linux: 'linux', freebsd: 'freebsd' };
