@@ -3,7 +3,8 @@
 // recomputed here from the decoded parameters, with no code shared with the CLI's signer — answers
 // from a private local store, and records what it received.
 import { createHmac, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,8 +95,9 @@ export class FakeKms {
     return `127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
+  /** Listens on 127.0.0.1; with `tls` (PEM key and certificate) it speaks https. */
+  async start(tls?: { key: string; cert: string }): Promise<this> {
+    const listener: RequestListener = (req, res) => {
       let body = '';
       req.setEncoding('utf8');
       req.on('data', (d) => (body += d));
@@ -105,7 +107,8 @@ export class FakeKms {
           res.end(String(e));
         });
       });
-    });
+    };
+    this.server = tls ? createTlsServer(tls, listener) : createServer(listener);
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.port = (this.server!.address() as any).port;
     return this;
