@@ -1,10 +1,150 @@
-// Step 13 of a call: send it through the backend. `--pager` and `--waiter` (repeat the call and
-// merge or poll) belong here, because they work the same on both backends.
+// Step 13 of a call: send it through the backend. `--dryrun`, `--pager` and `--waiter` (print instead
+// of sending, repeat the call and merge, or poll) live here because they work the same on both backends.
 import type { Backend, Call } from '../backends/backend.js';
-import type { JsonValue } from '../core/json.js';
-import type { ParsedArgs } from './argv.js';
+import { CliError } from '../core/errors.js';
+import { JsonNumber, toPlain, type JsonValue } from '../core/json.js';
+import { flagList, type ParsedArgs } from './argv.js';
 import type { Io } from './render.js';
 
-export async function invoke(backend: Backend, call: Call, _a: ParsedArgs, _io: Io): Promise<JsonValue | undefined> {
-  return backend.call(call);
+export async function invoke(backend: Backend, call: Call, a: ParsedArgs, io: Io): Promise<JsonValue | undefined> {
+  if (a.flags.has('dryrun')) {
+    io.out(await dryRunText(backend, call));
+    return undefined;
+  }
+  try {
+    const pager = flagList(a, 'pager');
+    if (pager !== undefined) return await pageAll(backend, call, pager);
+    const waiter = flagList(a, 'waiter');
+    if (waiter !== undefined) return await waitFor(backend, call, waiter);
+    return await backend.call(call);
+  } catch (e: any) {
+    // A 2xx body that is not JSON is printed as it came, as the real CLI does.
+    if (e?.constructor?.name === 'NonJsonResponse' && typeof e.text === 'string') {
+      io.out(e.text + '\n');
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+async function dryRunText(backend: Backend, call: Call): Promise<string> {
+  const remote = backend as Backend & { dryRun?: (c: Call) => Promise<string> };
+  if (remote.dryRun) return remote.dryRun(call);
+  // The local store signs nothing: show the call it would answer.
+  const { goEncodeValues } = await import('../backends/remote/wire.js');
+  const query = goEncodeValues({ ...call.params, Action: call.action, RegionId: call.params.RegionId ?? call.region });
+  return `Skip invoke in dry-run mode, request is:\n------------------------------------\nPOST /?${query} LOCAL/1.1\nHost: local-store\n\n\n`;
+}
+
+/** `k=v` tokens of a repeatable flag → map; a token without `=` is ignored. */
+function fieldsOf(flag: string, tokens: string[], allowed: string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const t of tokens) {
+    const i = t.indexOf('=');
+    if (i < 0) continue;
+    const k = t.slice(0, i);
+    if (!allowed.includes(k)) throw new CliError(`bad flag format --${flag} with field ${k}= is not supported`);
+    m.set(k, t.slice(i + 1));
+  }
+  return m;
+}
+
+const isObject = (v: unknown): v is Record<string, JsonValue> => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof JsonNumber);
+
+/** Reads `a.b.c[]` (the only shape the pager needs without a JMESPath engine). */
+function atPath(body: JsonValue, segments: string[]): JsonValue | undefined {
+  let v: JsonValue | undefined = body;
+  for (const s of segments) v = isObject(v) ? v[s] : undefined;
+  return v;
+}
+
+function numberOf(v: JsonValue | undefined): number | undefined {
+  if (v instanceof JsonNumber) return Number(v.text);
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  return undefined;
+}
+
+function collectionPath(body: JsonValue, given: string | undefined): string[] {
+  if (given) {
+    if (!/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*(\[\])?$/.test(given))
+      throw new CliError(`call failed the pager path ${given} is not supported: use a dotted path such as SecretList.Secret[]`);
+    return given.replace(/\[\]$/, '').split('.');
+  }
+  if (isObject(body))
+    for (const [k, v] of Object.entries(body)) {
+      if (!isObject(v)) continue;
+      const inner = Object.entries(v).find(([, x]) => Array.isArray(x));
+      if (inner) return [k, inner[0]];
+    }
+  throw new CliError("call failed can't auto recognize collections path: you need add `--pager path=[jmespath]` to assign manually");
+}
+
+/**
+ * `--pager`: every page merged (the real CLI stops after the first page of page-number APIs because
+ * NextToken is its default; we follow NextToken when the response has one, page numbers otherwise).
+ */
+async function pageAll(backend: Backend, call: Call, tokens: string[]): Promise<JsonValue> {
+  const f = fieldsOf('pager', tokens, ['path', 'PageNumber', 'PageSize', 'TotalCount', 'NextToken']);
+  const pageNumberKey = f.get('PageNumber') || 'PageNumber';
+  const pageSizeKey = f.get('PageSize') || 'PageSize';
+  const totalKey = f.get('TotalCount') || 'TotalCount';
+  const nextTokenKey = f.has('NextToken') ? f.get('NextToken')! : 'NextToken';
+  const params = { ...call.params };
+  const items: JsonValue[] = [];
+  let path: string[] | undefined;
+  for (let pages = 0; ; pages++) {
+    if (pages > 10000) throw new CliError('call failed the pager did not reach the last page after 10000 pages');
+    const body = await backend.call({ ...call, params });
+    path ??= collectionPath(body, f.get('path'));
+    const list = atPath(body, path);
+    if (Array.isArray(list)) items.push(...list);
+    const next = nextTokenKey && isObject(body) ? body[nextTokenKey] : undefined;
+    if (typeof next === 'string' && next !== '') {
+      params[nextTokenKey] = next;
+      continue;
+    }
+    const b = isObject(body) ? body : {};
+    const total = numberOf(b[totalKey]);
+    const number = numberOf(b[pageNumberKey]);
+    const size = numberOf(b[pageSizeKey]);
+    if (total === undefined || number === undefined || !size || number >= Math.ceil(total / size)) break;
+    params[pageNumberKey] = String(number + 1);
+  }
+  const [outer, inner] = path.length >= 2 ? path.slice(-2) : [undefined, path[0]];
+  return outer === undefined ? { [inner]: items } : { [outer]: { [inner]: items } };
+}
+
+function intField(f: Map<string, string>, k: string, def: number, min: number, max: number): number {
+  const raw = f.get(k);
+  if (raw === undefined) return def;
+  if (!/^-?\d+$/.test(raw)) throw new CliError(`--waiter ${k}=${raw} must be integer`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new CliError(`--waiter ${k}=${raw} must between ${min}-${max} (seconds)`);
+  return n;
+}
+
+/** `--waiter expr=… to=…`: repeat the call until the expression yields `to`. */
+async function waitFor(backend: Backend, call: Call, tokens: string[]): Promise<JsonValue> {
+  const f = fieldsOf('waiter', tokens, ['expr', 'to', 'timeout', 'interval']);
+  for (const k of ['expr', 'to']) if (!f.get(k)) throw new CliError(`bad flag format --waiter with field ${k}= required`);
+  const expr = f.get('expr')!;
+  const to = f.get('to')!;
+  const timeout = intField(f, 'timeout', 180, 1, 600);
+  const interval = intField(f, 'interval', 5, 2, 10);
+  const { search } = (await import('@jmespath-community/jmespath')) as unknown as { search: (d: unknown, e: string) => unknown };
+  const start = Date.now();
+  for (;;) {
+    const body = await backend.call(call);
+    let v: unknown;
+    try {
+      v = search(toPlain(body), expr);
+    } catch (e: any) {
+      throw new CliError(`jmespath: '${expr}' failed ${e.message}`);
+    }
+    if (typeof v !== 'string') throw new CliError(`object ${v === null || v === undefined ? '<nil>' : JSON.stringify(v)} isn't string`);
+    if (v === to) return body;
+    if (Date.now() - start > timeout * 1000) throw new CliError(`wait '${expr}' to '${to}' timeout(${timeout}seconds), last='${v}'`);
+    await new Promise((r) => setTimeout(r, interval * 1000));
+  }
 }

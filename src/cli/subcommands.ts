@@ -1,8 +1,12 @@
-// Root sub-commands other than `version` (configure …).
+// Root sub-commands other than `version`: `aliyun configure …` (the module is loaded only for it).
 import { CliError } from '../core/errors.js';
 import type { ParsedArgs } from './argv.js';
 import type { Io } from './render.js';
 
-export async function runSubCommand(name: string, _a: ParsedArgs, _io: Io): Promise<number> {
-  throw new CliError(`'aliyun ${name}' is not available in this build yet; edit ~/.aliyun/config.json or use the ALIBABA_CLOUD_* variables`);
+export async function runSubCommand(name: string, a: ParsedArgs, io: Io): Promise<number> {
+  if (name === 'configure') {
+    const { runConfigure } = await import('./configure.js');
+    return runConfigure(a, io);
+  }
+  throw new CliError(`'aliyun ${name}' is not available in this build`);
 }

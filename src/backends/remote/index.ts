@@ -1,10 +1,263 @@
-// The remote backend (signed calls to the real KMS endpoint) is the next piece of work; until it
-// lands, choosing it is a clear error rather than a silent fall-back to the local store.
+// The remote backend: signed RPC v1 calls to the real KMS endpoint, laid out, retried and reported
+// as the real CLI does (aliyun-cli-behavior.md §4.3, §4.5, §7). The HTTP stack is loaded only here.
+import { readFileSync } from 'node:fs';
+import { platform, arch } from 'node:os';
+import { dirname, join } from 'node:path';
 import { CliError } from '../../core/errors.js';
-import type { ParsedArgs } from '../../cli/argv.js';
-import type { Profile } from '../../cli/profile.js';
-import type { Backend } from '../backend.js';
+import { parseLossless, JsonSyntaxError, type JsonValue } from '../../core/json.js';
+import { flagList, flagValue, type ParsedArgs } from '../../cli/argv.js';
+import { CLI_VERSION } from '../../cli/help.js';
+import { defaultConfigPath, profileString, requestRegion, type Profile } from '../../cli/profile.js';
+import type { Backend, Call } from '../backend.js';
+import { resolveCredentials, validateProfile } from './credentials.js';
+import { serverError } from './server-error.js';
+import { resolveEndpoint } from './endpoint.js';
+import { goEncodeValues, goUrlError, send, signRpc, TransportError, type Credentials, type HttpOptions, type Scheme, type WireRequest, type WireResponse } from './wire.js';
 
-export async function createRemoteBackend(_a: ParsedArgs, _p: Profile): Promise<{ backend: Backend; region: string }> {
-  throw new CliError('the remote backend is not available in this build yet; use --backend local (or ALIYUN_KMS_BACKEND=local) for the local store');
+export const SDK_CORE_VERSION = '1.63.22';
+export const API_VERSION = '2016-01-20';
+
+/** A 2xx answer that is not JSON: the real CLI prints such a body as it came. */
+export class NonJsonResponse extends Error {
+  constructor(readonly text: string) {
+    super('the response is not JSON');
+  }
+}
+
+export interface RemoteOptions {
+  host: string;
+  scheme: Scheme;
+  method: 'GET' | 'POST';
+  version: string;
+  headers: [string, string][];
+  http: HttpOptions;
+  retryCount: number;
+  throttle: { enabled: boolean; maxAttempts: number; maxDelayMs: number };
+  logInfo: boolean;
+  format: 'JSON' | 'XML';
+  userAgent: string;
+}
+
+export interface SignedCall {
+  wire: WireRequest;
+  stringToSign: string;
+}
+
+export class RemoteBackend implements Backend {
+  readonly name = 'remote' as const;
+  private creds?: Promise<Credentials>;
+
+  constructor(
+    readonly opts: RemoteOptions,
+    private readonly getCredentials: () => Promise<Credentials>,
+    private readonly log: (s: string) => void = (s) => process.stderr.write(s),
+  ) {}
+
+  credentials(): Promise<Credentials> {
+    return (this.creds ??= this.getCredentials());
+  }
+
+  /** Builds the signed request: fresh nonce and timestamp each time (every retry re-signs). */
+  async sign(c: Call, extraHeaders: [string, string][] = []): Promise<SignedCall> {
+    const creds = await this.credentials();
+    const { opts } = this;
+    const params: Record<string, string> = { ...c.params, Action: c.action, Format: opts.format, Version: opts.version };
+    if (params.RegionId === undefined) params.RegionId = c.region;
+    for (const [k, v] of [
+      ['ALIBABA_CLOUD_SOURCE_IP', 'SourceIp'],
+      ['ALIBABA_CLOUD_SECURE_TRANSPORT', 'SecureTransport'],
+    ]) {
+      const e = process.env[k];
+      if (e) params[v] = e;
+    }
+    const { query, stringToSign } = signRpc(opts.method, params, {}, creds, { signatureType: true });
+    const headers: [string, string][] = [
+      ['Accept-Encoding', 'identity'],
+      ['Content-Type', 'application/x-www-form-urlencoded'],
+      ['User-Agent', opts.userAgent],
+      ['x-acs-action', c.action],
+      ['x-acs-credentials-provider', creds.securityToken ? 'static_sts' : 'static_ak'],
+      ['x-acs-version', opts.version],
+      ['x-sdk-client', 'golang/1.0.0'],
+      ['x-sdk-core-version', SDK_CORE_VERSION],
+      ['x-sdk-invoke-type', 'common'],
+    ];
+    for (const [env, h] of [
+      ['ALIBABA_CLOUD_OTEL_TRACEPARENT', 'traceparent'],
+      ['ALIBABA_CLOUD_OTEL_BAGGAGE', 'baggage'],
+    ]) {
+      const e = process.env[env];
+      if (e) headers.push([h, e]);
+    }
+    const all = mergeHeaders(headers, [...opts.headers, ...extraHeaders]);
+    return {
+      wire: { method: opts.method, scheme: opts.scheme, host: opts.host, query: goEncodeValues(query), headers: all, body: '' },
+      stringToSign,
+    };
+  }
+
+  /** The `--dryrun` text (aliyun-cli-behavior.md §3.6). */
+  async dryRun(c: Call): Promise<string> {
+    const { wire } = await this.sign(c);
+    const headers = wire.headers
+      .filter(([k]) => k !== 'User-Agent')
+      .map(([k, v]) => `${k}: ${v}`)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return [
+      'Skip invoke in dry-run mode, request is:',
+      '------------------------------------',
+      `${wire.method} /?${wire.query} ${wire.scheme.toUpperCase()}/1.1`,
+      `Host: ${wire.host}`,
+      ...headers,
+    ].join('\n') + '\n\n\n';
+  }
+
+  async call(c: Call): Promise<JsonValue> {
+    const { opts } = this;
+    let retries = 0;
+    let throttled = 0;
+    let extra: [string, string][] = [];
+    for (;;) {
+      const { wire, stringToSign } = await this.sign(c, extra);
+      let res: WireResponse;
+      try {
+        res = await send(wire, opts.http);
+      } catch (e) {
+        if (!(e instanceof TransportError)) throw e;
+        if (e.retryable && retries < opts.retryCount) {
+          retries++;
+          continue;
+        }
+        throw transportFailure(wire, e, opts.retryCount);
+      }
+      if (res.status >= 200 && res.status < 300) {
+        try {
+          return parseLossless(res.text);
+        } catch (e) {
+          if (e instanceof JsonSyntaxError) throw new NonJsonResponse(res.text);
+          throw e;
+        }
+      }
+      if (res.status >= 500 && retries < opts.retryCount) {
+        retries++;
+        continue;
+      }
+      const after = res.headers.find(([k]) => k === 'x-acs-retry-after')?.[1];
+      const ms = after !== undefined ? Number.parseInt(after, 10) : NaN;
+      if (opts.throttle.enabled && Number.isFinite(ms) && ms >= 0 && throttled < opts.throttle.maxAttempts) {
+        throttled++;
+        const delay = Math.min(ms, opts.throttle.maxDelayMs);
+        if (opts.logInfo) this.log(`aliyun: throttling, retrying in ${delay}ms (attempt ${throttled}/${opts.throttle.maxAttempts})\n`);
+        await new Promise((r) => setTimeout(r, delay));
+        extra = [
+          ['x-acs-retry-attempts', String(throttled)],
+          ['x-acs-retry-delay', String(delay)],
+        ];
+        continue;
+      }
+      throw serverError(res, stringToSign);
+    }
+  }
+}
+
+/** `--header` values replace same-named defaults (case-insensitively), else are added. */
+function mergeHeaders(base: [string, string][], extra: [string, string][]): [string, string][] {
+  const out = [...base];
+  for (const [k, v] of extra) {
+    const i = out.findIndex(([x]) => x.toLowerCase() === k.toLowerCase());
+    if (i >= 0) out[i] = [k, v];
+    else out.push([k, v]);
+  }
+  return out;
+}
+
+function transportFailure(wire: WireRequest, e: TransportError, retryCount: number): CliError {
+  const text = goUrlError(wire, e.detail);
+  if (retryCount <= 0 || !e.retryable) return new CliError(text);
+  const n = retryCount + 1;
+  const sentence = e.readTimeout ? 'Read timeout. Please set a valid ReadTimeout.' : 'Connect timeout. Please set a valid ConnectTimeout.';
+  return new CliError(`[SDK.TimeoutError] The request timed out ${n} times(${n} for retry), perhaps we should have the threshold raised a little? ${sentence}\ncaused by:\n${text}`);
+}
+
+const GOOS: Record<string, string> = { win32: 'windows', darwin: 'darwin', linux: 'linux', freebsd: 'freebsd' };
+const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' };
+
+function userAgent(a: ParsedArgs): string {
+  let ua = `AlibabaCloud (${GOOS[platform()] ?? platform()}; ${GOARCH[arch()] ?? arch()}) Golang/1.23.8 Core/${SDK_CORE_VERSION} Aliyun-CLI/${CLI_VERSION}`;
+  if (process.env.ALIBABA_CLOUD_VENDOR) ua += ` vendor/${process.env.ALIBABA_CLOUD_VENDOR}`;
+  for (const src of [process.env.ALIBABA_CLOUD_USER_AGENT, flagValue(a, 'user-agent')])
+    for (const word of (src ?? '').split(/\s+/)) if (/^[^/\s]+\/[^/\s]+$/.test(word)) ua += ` ${word}`;
+  if (process.env.ALIYUN_USER_AGENT) ua += ` Extra/${process.env.ALIYUN_USER_AGENT}`;
+  return ua;
+}
+
+/** Seconds from a flag or profile value; a non-integer is silently ignored, as in the real CLI. */
+function seconds(p: Profile, keys: string[], fallback: number): number {
+  for (const k of keys) {
+    const v = profileString(p, k);
+    if (/^\d+$/.test(v) && Number(v) > 0) return Number(v);
+  }
+  return fallback;
+}
+
+function parseHeaders(a: ParsedArgs): [string, string][] {
+  return (flagList(a, 'header') ?? []).map((h) => {
+    const i = h.indexOf('=');
+    if (i < 0) throw new CliError(`invalid flag --header \`${h}\` use \`--header HeaderName=Value\``);
+    return [h.slice(0, i), h.slice(i + 1)];
+  });
+}
+
+function throttleSettings(): RemoteOptions['throttle'] {
+  const t = { enabled: true, maxAttempts: 3, maxDelayMs: 60000 };
+  try {
+    const f = JSON.parse(readFileSync(join(dirname(defaultConfigPath()), 'throttling-retry.json'), 'utf8'));
+    if (typeof f.enabled === 'boolean') t.enabled = f.enabled;
+    if (Number.isInteger(f.max_attempts) && f.max_attempts >= 0) t.maxAttempts = f.max_attempts;
+    if (Number.isInteger(f.max_delay_ms) && f.max_delay_ms >= 0) t.maxDelayMs = f.max_delay_ms;
+  } catch {
+    // No file (the usual case) or a broken one: the defaults stand.
+  }
+  const en = process.env.ALIBABA_CLOUD_THROTTLING_RETRY_ENABLED;
+  if (en !== undefined && en !== '') t.enabled = en === 'true' || en === '1';
+  const ma = Number.parseInt(process.env.ALIBABA_CLOUD_THROTTLING_RETRY_MAX_ATTEMPTS ?? '', 10);
+  if (Number.isInteger(ma) && ma >= 0) t.maxAttempts = ma;
+  const md = Number.parseInt(process.env.ALIBABA_CLOUD_THROTTLING_RETRY_MAX_DELAY_MS ?? '', 10);
+  if (Number.isInteger(md) && md >= 0) t.maxDelayMs = md;
+  return t;
+}
+
+/** Validates the profile (exit 3), resolves the endpoint and the call settings; keys are fetched on first use. */
+export async function createRemoteBackend(a: ParsedArgs, profile: Profile): Promise<{ backend: Backend; region: string }> {
+  validateProfile(profile);
+  const region = requestRegion(a, profile);
+  const host = resolveEndpoint(profile, region);
+  const scheme: Scheme = a.flags.has('secure') ? 'https' : a.flags.has('insecure') ? 'http' : 'https';
+  const method = (flagValue(a, 'method') as 'GET' | 'POST' | undefined) || (a.flags.has('force') ? 'GET' : 'POST');
+  const headers = parseHeaders(a);
+  const accept = headers.find(([k]) => k.toLowerCase() === 'accept')?.[1] ?? '';
+  const http: HttpOptions = {
+    connectTimeoutMs: seconds(profile, ['connect_timeout'], 5) * 1000,
+    readTimeoutMs: seconds(profile, ['read_timeout', 'retry_timeout'], 10) * 1000,
+    skipVerify: a.flags.has('skip-secure-verify'),
+  };
+  const retry = profileString(profile, 'retry_count');
+  const logLevel = (flagValue(a, 'log-level') ?? '').toUpperCase();
+  const opts: RemoteOptions = {
+    host,
+    scheme,
+    method,
+    version: flagValue(a, 'version') || API_VERSION,
+    headers,
+    http,
+    retryCount: /^\d+$/.test(retry) ? Number(retry) : 0,
+    throttle: throttleSettings(),
+    logInfo: logLevel === 'INFO' || logLevel === 'DEBUG',
+    format: /xml/i.test(accept) ? 'XML' : 'JSON',
+    userAgent: userAgent(a),
+  };
+  const configPath = flagValue(a, 'config-path') || defaultConfigPath();
+  // Credential sources get the CLI's default timeouts, not the API call's flags.
+  const backend = new RemoteBackend(opts, () => resolveCredentials(profile, { configPath, http: { connectTimeoutMs: 5000, readTimeoutMs: 10000 } }));
+  return { backend, region };
 }

@@ -1,0 +1,37 @@
+// The SDK's ServerError from an error response (aliyun-cli-behavior.md §4.3), for KMS and STS calls.
+import { ServiceError } from '../../core/errors.js';
+import type { WireResponse } from './wire.js';
+
+const SIGNATURE_CODES = ['SignatureDoesNotMatch', 'IncompleteSignature'];
+const STRING_TO_SIGN_MARK = 'server string to sign is:';
+
+export function serverError(res: WireResponse, stringToSign: string): ServiceError {
+  let body: unknown;
+  try {
+    body = JSON.parse(res.text);
+  } catch {
+    body = undefined;
+  }
+  const obj = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  // A non-string field is printed as its JSON text (the real CLI panics: spec README deviation).
+  const field = (k: string) => {
+    const v = obj?.[k];
+    return v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  };
+  const message = obj && 'Message' in obj ? field('Message') : res.text;
+  const e = new ServiceError(res.status, field('Code'), message);
+  e.requestId = field('RequestId');
+  e.hostId = field('HostId');
+  e.recommend = field('Recommend');
+  e.rawBody = res.text;
+  e.headers = res.headers;
+  if (SIGNATURE_CODES.includes(e.code) && message.includes(STRING_TO_SIGN_MARK)) {
+    const serverSide = message.split(STRING_TO_SIGN_MARK)[1];
+    e.recommend =
+      serverSide === stringToSign
+        ? 'InvalidAccessKeySecret: Please check you AccessKeySecret'
+        : 'This may be a bug with the SDK and we hope you can submit this question in the github issue(https://github.com/aliyun/alibaba-cloud-sdk-go/issues), thanks very much';
+  }
+  return e;
+}
+
