@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const BIN = resolve('bin/aliyun.mjs');
+const BIN = resolve('bin/aliyun.cjs');
 const RUNS = Number(process.argv[2] ?? 30);
 const KEY_ID = 'LTAI5tBenchKey';
 const SECRET = 'bench-secret';

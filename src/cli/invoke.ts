@@ -19,7 +19,7 @@ export async function invoke(backend: Backend, call: Call, a: ParsedArgs, io: Io
     return await backend.call(call);
   } catch (e: any) {
     // A 2xx body that is not JSON is printed as it came, as the real CLI does.
-    if (e?.constructor?.name === 'NonJsonResponse' && typeof e.text === 'string') {
+    if (e?.nonJsonBody === true && typeof e.text === 'string') {
       io.out(e.text + '\n');
       return undefined;
     }
@@ -28,12 +28,10 @@ export async function invoke(backend: Backend, call: Call, a: ParsedArgs, io: Io
 }
 
 async function dryRunText(backend: Backend, call: Call): Promise<string> {
+  // The local backend's --dryrun is answered in main.ts (it validates and signs nothing).
   const remote = backend as Backend & { dryRun?: (c: Call) => Promise<string> };
-  if (remote.dryRun) return remote.dryRun(call);
-  // The local store signs nothing: show the call it would answer.
-  const { goEncodeValues } = await import('../backends/remote/wire.js');
-  const query = goEncodeValues({ ...call.params, Action: call.action, RegionId: call.params.RegionId ?? call.region });
-  return `Skip invoke in dry-run mode, request is:\n------------------------------------\nPOST /?${query} LOCAL/1.1\nHost: local-store\n\n\n`;
+  if (!remote.dryRun) throw new CliError('--dryrun is not supported by this backend');
+  return remote.dryRun(call);
 }
 
 /** `k=v` tokens of a repeatable flag → map; a token without `=` is ignored. */

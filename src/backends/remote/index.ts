@@ -19,6 +19,8 @@ export const API_VERSION = '2016-01-20';
 
 /** A 2xx answer that is not JSON: the real CLI prints such a body as it came. */
 export class NonJsonResponse extends Error {
+  /** Checked by the CLI (class names do not survive minification, nor instanceof across bundles). */
+  readonly nonJsonBody = true;
   constructor(readonly text: string) {
     super('the response is not JSON');
   }
