@@ -78,3 +78,19 @@ export function normalize(s: string): string {
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/g, '<time>');
 }
+
+/** A successful run's expected result. */
+export const ok = (stdout: string): RunResult => ({ code: 0, stdout, stderr: '' });
+
+/** The expected result of a service error from the local backend, after `normalize`. */
+export function serverError(code: string, message: string): RunResult {
+  return {
+    code: 1,
+    stdout: '',
+    stderr:
+      `ERROR: SDK.ServerError\nErrorCode: ${code}\n` +
+      `Recommend: https://api.aliyun.com/troubleshoot?q=${code}&product=Kms&requestId=<uuid>\n` +
+      `RequestId: <uuid>\nMessage: ${message}\n` +
+      'RespHeaders: map[Content-Type:[application/json;charset=utf-8] X-Acs-Request-Id:[<uuid>]]\n',
+  };
+}

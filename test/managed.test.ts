@@ -1,5 +1,5 @@
 // Managed secret types on the local store through the built binary (kms-secrets-api.md §4, §12).
-import { normalize, Sandbox, type RunResult } from './helpers.js';
+import { normalize, Sandbox, type RunResult, serverError } from './helpers.js';
 
 let sb: Sandbox;
 beforeEach(() => (sb = new Sandbox()));
@@ -12,17 +12,6 @@ async function kms(...args: string[]): Promise<RunResult> {
   return { code: r.code, stdout: norm(r.stdout), stderr: norm(r.stderr) };
 }
 
-function serverError(code: string, message: string): RunResult {
-  return {
-    code: 1,
-    stdout: '',
-    stderr:
-      `ERROR: SDK.ServerError\nErrorCode: ${code}\n` +
-      `Recommend: https://api.aliyun.com/troubleshoot?q=${code}&product=Kms&requestId=<uuid>\n` +
-      `RequestId: <uuid>\nMessage: ${message}\n` +
-      'RespHeaders: map[Content-Type:[application/json;charset=utf-8] X-Acs-Request-Id:[<uuid>]]\n',
-  };
-}
 const INVALID = serverError('InvalidParameter', 'The specified parameter is not valid.');
 
 const RDS_CONFIG = '{"SecretSubType":"SingleUser","DBInstanceId":"rm-bp1"}';

@@ -1,5 +1,5 @@
 // Tags through the built binary (kms-secrets-api.md §11.4, §11.5, FetchTags of §5 and §7).
-import { normalize, Sandbox, type RunResult } from './helpers.js';
+import { normalize, Sandbox, type RunResult, serverError, ok } from './helpers.js';
 
 let sb: Sandbox;
 beforeEach(() => (sb = new Sandbox()));
@@ -10,20 +10,8 @@ async function kms(...args: string[]): Promise<RunResult> {
   return { code: r.code, stdout: normalize(r.stdout), stderr: normalize(r.stderr) };
 }
 
-const ok = (stdout: string): RunResult => ({ code: 0, stdout, stderr: '' });
 const EMPTY = ok('{\n\t"RequestId": "<uuid>"\n}\n');
 
-function serverError(code: string, message: string): RunResult {
-  return {
-    code: 1,
-    stdout: '',
-    stderr:
-      `ERROR: SDK.ServerError\nErrorCode: ${code}\n` +
-      `Recommend: https://api.aliyun.com/troubleshoot?q=${code}&product=Kms&requestId=<uuid>\n` +
-      `RequestId: <uuid>\nMessage: ${message}\n` +
-      'RespHeaders: map[Content-Type:[application/json;charset=utf-8] X-Acs-Request-Id:[<uuid>]]\n',
-  };
-}
 const INVALID = serverError('InvalidParameter', 'The specified parameter is not valid.');
 
 async function create(name: string, ...extra: string[]) {

@@ -1,5 +1,5 @@
 // Versions and stage labels of generic secrets through the built binary (kms-secrets-api.md §3, §9, §10).
-import { normalize, Sandbox, type RunResult } from './helpers.js';
+import { normalize, Sandbox, type RunResult, serverError, ok } from './helpers.js';
 
 let sb: Sandbox;
 beforeEach(() => (sb = new Sandbox()));
@@ -10,19 +10,7 @@ async function kms(...args: string[]): Promise<RunResult> {
   return { code: r.code, stdout: normalize(r.stdout), stderr: normalize(r.stderr) };
 }
 
-const ok = (stdout: string): RunResult => ({ code: 0, stdout, stderr: '' });
 
-function serverError(code: string, message: string): RunResult {
-  return {
-    code: 1,
-    stdout: '',
-    stderr:
-      `ERROR: SDK.ServerError\nErrorCode: ${code}\n` +
-      `Recommend: https://api.aliyun.com/troubleshoot?q=${code}&product=Kms&requestId=<uuid>\n` +
-      `RequestId: <uuid>\nMessage: ${message}\n` +
-      'RespHeaders: map[Content-Type:[application/json;charset=utf-8] X-Acs-Request-Id:[<uuid>]]\n',
-  };
-}
 
 /** The version ids of a secret, newest first, with their labels. */
 async function versions(name: string): Promise<string[]> {
