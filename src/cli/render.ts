@@ -32,16 +32,36 @@ export function goHeaderMap(headers: [string, string][]): string {
   return 'map[' + keys.map((k) => `${k}:[${m.get(k)!.join(' ')}]`).join(' ') + ']';
 }
 
+/** Go's `%s` of a decoded JSON value inside a map: strings raw, other kinds flagged as Go does. */
+function goPercentS(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return `%!s(float64=${v})`;
+  if (typeof v === 'boolean') return `%!s(bool=${v})`;
+  if (v === null || v === undefined) return '%!s(<nil>)';
+  return JSON.stringify(v);
+}
+
 /** The SDK.ServerError text of the Go SDK the real CLI uses. */
 export function serverErrorText(e: ServiceError): string {
-  return [
+  const lines = [
     'SDK.ServerError',
     `ErrorCode: ${e.code}`,
     `Recommend: ${e.recommend ?? ''}`,
     `RequestId: ${e.requestId}`,
     `Message: ${e.message}`,
     `RespHeaders: ${goHeaderMap(e.headers)}`,
-  ].join('\n');
+  ];
+  const d = e.accessDeniedDetail;
+  if (d)
+    lines.push(
+      'AccessDeniedDetail: map[' +
+        Object.keys(d)
+          .sort()
+          .map((k) => `${k}:${goPercentS(d[k])}`)
+          .join(' ') +
+        ']',
+    );
+  return lines.join('\n');
 }
 
 export interface Io {

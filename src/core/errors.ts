@@ -36,6 +36,8 @@ export class ServiceError extends Error {
   /** The raw response body when it came over the wire (remote backend). */
   rawBody?: string;
   recommend?: string;
+  /** The object-valued `AccessDeniedDetail` of a RAM refusal, when the body has one. */
+  accessDeniedDetail?: Record<string, unknown>;
 
   constructor(
     readonly httpStatus: number,

@@ -25,6 +25,8 @@ export function serverError(res: WireResponse, stringToSign: string): ServiceErr
   e.recommend = field('Recommend');
   e.rawBody = res.text;
   e.headers = res.headers;
+  const detail = obj?.AccessDeniedDetail;
+  if (detail && typeof detail === 'object' && !Array.isArray(detail)) e.accessDeniedDetail = detail as Record<string, unknown>;
   if (SIGNATURE_CODES.includes(e.code) && message.includes(STRING_TO_SIGN_MARK)) {
     const serverSide = message.split(STRING_TO_SIGN_MARK)[1];
     e.recommend =
