@@ -210,6 +210,14 @@ describe('configure get / list / delete / switch', () => {
     expect(bad.stderr).toBe('ERROR: invalid flag --foo; available flags: --config-path, --profile, -p\n');
   });
 
+  test('--help prints usage and reads nothing', async () => {
+    const r = await aliyun(['configure', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('\nUsage:\n  aliyun configure --mode {AK|');
+    expect(existsSync(cfgPath)).toBe(false);
+  });
+
   test('--config-path selects another file for every sub-command', async () => {
     const other = join(home, 'elsewhere.json');
     expect((await aliyun(['configure', 'set', '--config-path', other, '--profile', 'x', '--access-key-id', 'id1', '--access-key-secret', 'sec', '--region', 'cn-hangzhou'])).code).toBe(0);

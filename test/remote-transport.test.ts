@@ -4,6 +4,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { cleanEnv, run } from './helpers.js';
 import { FakeKms } from './fake-kms.js';
 
@@ -14,7 +16,12 @@ const env = () => cleanEnv({ HOME: join(dir, 'home'), NO_COLOR: '1', ...AK });
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'transport-'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  await tlsFake?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let tlsFake: FakeKms;
 
 describe('https', () => {
   let fake: FakeKms;
@@ -22,9 +29,8 @@ describe('https', () => {
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-    fake = await new FakeKms().start({ key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') });
+    fake = tlsFake = await new FakeKms().start({ key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') });
   });
-  afterAll(() => fake.stop());
 
   test('an untrusted certificate: the Go x509 text, not retried even with --retry-count', async () => {
     const r = await run(['kms', 'ListSecrets', '--endpoint', fake.endpoint, '--secure', '--retry-count', '2'], env());
@@ -66,7 +72,8 @@ time.sleep(120)
     });
   });
   afterAll(() => {
-    holder.kill();
+    holder.stdout?.destroy();
+    holder.kill('SIGKILL');
   });
 
   test('--connect-timeout 1: dial i/o timeout after about a second; with retries the ConnectTimeout wording', async () => {
@@ -78,5 +85,84 @@ time.sleep(120)
 
     const retried = await run(['kms', 'ListSecrets', '--endpoint', `127.0.0.1:${port}`, '--insecure', '--connect-timeout', '1', '--retry-count', '1'], env());
     expect(retried.stderr).toMatch(/^ERROR: \[SDK\.TimeoutError\] The request timed out 2 times\(2 for retry\), perhaps we should have the threshold raised a little\? Connect timeout\. Please set a valid ConnectTimeout\.\ncaused by:\nPost ".*": dial tcp 127\.0\.0\.1:\d+: i\/o timeout\n$/);
+  });
+});
+
+describe('proxies', () => {
+  let fake: FakeKms;
+  let proxy: Server;
+  let proxyPort: number;
+  const tunnels: string[] = [];
+  const sockets = new Set<Socket>();
+  beforeAll(async () => {
+    fake = await new FakeKms().start();
+    // A CONNECT proxy that sends every tunnel to the fake KMS, whatever host was asked for.
+    proxy = createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req, client: Socket, head) => {
+      tunnels.push(String(req.url));
+      sockets.add(client);
+      if (String(req.url).startsWith('denied.test')) {
+        client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+        return;
+      }
+      const port = Number(String(req.url).split(':').pop());
+      const upstream = connect(port, '127.0.0.1', () => {
+        sockets.add(upstream);
+        client.write('HTTP/1.1 200 Connection established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    proxyPort = (proxy.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    // Tunnels are not HTTP connections: closeAllConnections does not see them.
+    for (const sock of sockets) sock.destroy();
+    proxy.closeAllConnections();
+    await new Promise((r) => proxy.close(r));
+    await fake.stop();
+  });
+  beforeEach(() => {
+    tunnels.length = 0;
+    fake.requests.length = 0;
+  });
+
+  test('HTTP_PROXY: the call is tunnelled through CONNECT to the endpoint host', async () => {
+    const r = await run(['kms', 'ListSecrets', '--endpoint', `kms.proxied.test:${fake.port}`, '--insecure'], { ...env(), HTTP_PROXY: `http://127.0.0.1:${proxyPort}` });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(tunnels).toEqual([`kms.proxied.test:${fake.port}`]);
+    expect(fake.kmsRequests()[0].signatureOk).toBe(true);
+    expect(fake.kmsRequests()[0].headers.host).toBe(`kms.proxied.test:${fake.port}`);
+  });
+
+  test('HTTPS_PROXY: TLS inside the tunnel, the certificate still checked unless --skip-secure-verify', async () => {
+    const proxied = { ...env(), HTTPS_PROXY: `http://127.0.0.1:${proxyPort}` };
+    const ok = await run(['kms', 'ListSecrets', '--endpoint', `kms.proxied.test:${tlsFake.port}`, '--skip-secure-verify'], proxied);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(tunnels).toEqual([`kms.proxied.test:${tlsFake.port}`]);
+    const refused = await run(['kms', 'ListSecrets', '--endpoint', `kms.proxied.test:${tlsFake.port}`], proxied);
+    expect(refused.stderr).toMatch(/: tls: failed to verify certificate: x509: /);
+  });
+
+  test('NO_PROXY pattern matches: no tunnel (the name then fails to resolve)', async () => {
+    const r = await run(['kms', 'ListSecrets', '--endpoint', `kms.proxied.test:${fake.port}`, '--insecure'], { ...env(), HTTP_PROXY: `127.0.0.1:${proxyPort}`, NO_PROXY: 'other.example,proxied\\.test$' });
+    expect(r.code).toBe(1);
+    expect(tunnels).toEqual([]);
+    expect(r.stderr).toMatch(/: dial tcp: lookup kms\.proxied\.test: no such host\n$/);
+  });
+
+  test('a refusing proxy and an unreachable proxy', async () => {
+    const denied = await run(['kms', 'ListSecrets', '--endpoint', 'denied.test', '--insecure'], { ...env(), HTTP_PROXY: `http://127.0.0.1:${proxyPort}` });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/^ERROR: Post "http:\/\/denied\.test\/\?.*": 403 Forbidden\n$/);
+    const down = await run(['kms', 'ListSecrets', '--endpoint', 'kms.proxied.test'], { ...env(), HTTPS_PROXY: 'http://127.0.0.1:1' });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/^ERROR: Post "https:\/\/kms\.proxied\.test\/\?.*": proxyconnect tcp: dial tcp 127\.0\.0\.1:1: connect: connection refused\n$/);
   });
 });

@@ -199,6 +199,14 @@ describe('requests on the wire', () => {
     expect(req.params.AccessKeyId).toBe('LTAI5tTestKeyId');
   });
 
+  test('--version 2016-01-20 is sent as Version; ALIBABA_CLOUD_PROFILE_MODE=Anonymous is refused', async () => {
+    const r = await kms(['ListSecrets', '--version', '2016-01-20']);
+    expect(r.code).toBe(0);
+    expect(fake.kmsRequests()[0].params.Version).toBe('2016-01-20');
+    const anon = await kms(['ListSecrets'], { ...AK, ALIBABA_CLOUD_PROFILE_MODE: 'Anonymous' });
+    expect(anon).toEqual({ code: 1, stdout: '', stderr: 'ERROR: init client failed anonymous mode is only supported via the OpenAPI path; legacy SDK cannot disable signing\n' });
+  });
+
   test('--header without = is refused before anything is sent', async () => {
     const r = await kms(['ListSecrets', '--header', 'NoEquals']);
     expect(r).toEqual({ code: 1, stdout: '', stderr: 'ERROR: invalid flag --header `NoEquals` use `--header HeaderName=Value`\n' });

@@ -8,6 +8,7 @@ import { useColor, type Io } from './render.js';
 import { goIndentJson, orderProfile, writeConfigFile } from './configure-file.js';
 import { canonicalMode, validateProfile } from '../backends/remote/credentials.js';
 import { suggest } from './suggest.js';
+import { CLI_VERSION } from './help.js';
 
 const SUBCOMMANDS = ['get', 'set', 'list', 'delete', 'switch'];
 
@@ -72,8 +73,28 @@ function rejectUnknownFlags(a: ParsedArgs, sub: string): void {
   );
 }
 
+const CONFIGURE_HELP = `Alibaba Cloud Command Line Interface Version ${CLI_VERSION}
+
+configure credential and settings
+
+Usage:
+  aliyun configure --mode {AK|RamRoleArn|EcsRamRole|OIDC|External|CredentialsURI|ChainableRamRoleArn|CloudSSO} --profile <profileName>
+
+Commands:
+  get     print configuration values
+  set     set config in non interactive mode
+  list    list all config profile
+  delete  delete the specified profile
+  switch  switch default profile
+`;
+
 export async function runConfigure(a: ParsedArgs, io: Io): Promise<number> {
   const sub = a.positionals[1];
+  // Help never reads stdin or touches the file.
+  if (a.flags.has('help') || sub === 'help') {
+    io.out(CONFIGURE_HELP);
+    return 0;
+  }
   if (sub !== undefined && !SUBCOMMANDS.includes(sub)) throw suggestError(`'${sub}' is not a valid command`, suggest(sub, SUBCOMMANDS));
   if (a.positionals.length > 2 && sub !== 'get') throw new CliError(`too many arguments`);
   rejectUnknownFlags(a, sub ?? '');

@@ -143,6 +143,8 @@ export function resolveProfile(args: ParsedArgs): ResolvedProfile {
     }
   }
   if (!profile.mode) profile.mode = detectMode(profile);
+  // §6.2: this variable forces Anonymous, which the KMS path then refuses.
+  if (process.env.ALIBABA_CLOUD_PROFILE_MODE === 'Anonymous') profile.mode = 'Anonymous';
   return { profile, configPath, config };
 }
 

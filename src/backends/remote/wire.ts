@@ -127,18 +127,88 @@ async function loadFetch(): Promise<Fetch> {
   return (fetchFn ??= (await import('node-fetch')).default);
 }
 
-/** An agent whose sockets fail with a dial timeout when TCP does not connect in time. */
-async function agentFor(scheme: Scheme, opts: HttpOptions): Promise<HttpAgent> {
+/** The proxy for a request: HTTPS_PROXY / HTTP_PROXY unless NO_PROXY (comma-separated patterns) matches the host. */
+export function proxyFor(scheme: Scheme, hostname: string): URL | undefined {
+  const env = process.env;
+  const raw = scheme === 'https' ? env.HTTPS_PROXY || env.https_proxy : env.HTTP_PROXY || env.http_proxy;
+  if (!raw) return undefined;
+  // Like Go's net/http: loopback is never proxied.
+  if (hostname === 'localhost' || /^127\./.test(hostname) || hostname === '::1' || hostname === '[::1]') return undefined;
+  const noProxy = env.NO_PROXY || env.no_proxy || '';
+  for (const item of noProxy.split(',').map((x) => x.trim())) {
+    if (!item) continue;
+    let hit: boolean;
+    try {
+      hit = new RegExp(item).test(hostname);
+    } catch {
+      hit = item === hostname;
+    }
+    if (hit) return undefined;
+  }
+  try {
+    return new URL(raw.includes('://') ? raw : `http://${raw}`);
+  } catch {
+    return undefined;
+  }
+}
+
+const transportError = (message: string) => Object.assign(new Error(message), { code: 'EGOTEXT' });
+
+/**
+ * An agent whose sockets fail with a dial timeout when TCP does not connect in time. Through a proxy
+ * it opens a CONNECT tunnel (for http targets too) and, for https, starts TLS inside it.
+ */
+async function agentFor(scheme: Scheme, host: string, opts: HttpOptions): Promise<HttpAgent> {
   const mod = scheme === 'https' ? await import('node:https') : await import('node:http');
   const agent: any = new mod.Agent(scheme === 'https' ? { rejectUnauthorized: !opts.skipVerify } : {});
-  const create = agent.createConnection.bind(agent);
-  agent.createConnection = (options: any, cb: any) => {
-    const socket = create(options, cb);
+  const withDialTimeout = (socket: any) => {
     const timer = setTimeout(() => socket.destroy(Object.assign(new Error('dial timeout'), { code: 'EDIALTIMEOUT' })), opts.connectTimeoutMs);
     const clear = () => clearTimeout(timer);
     socket.once('connect', clear);
     socket.once('close', clear);
     return socket;
+  };
+  const target = dialAddress({ scheme, host });
+  const proxy = proxyFor(scheme, target.host);
+  if (!proxy) {
+    const create = agent.createConnection.bind(agent);
+    agent.createConnection = (options: any, cb: any) => withDialTimeout(create(options, cb));
+    return agent;
+  }
+  const net = await import('node:net');
+  const tls = await import('node:tls');
+  const proxyAddr = `${proxy.hostname}:${proxy.port || (proxy.protocol === 'https:' ? '443' : '80')}`;
+  agent.createConnection = (options: any, cb: (err: Error | null, s?: any) => void) => {
+    const sock = withDialTimeout(net.connect({ host: proxy.hostname, port: Number(proxy.port || 80) }));
+    let done = false;
+    const finish = (err: Error | null, s?: any) => {
+      if (done) return;
+      done = true;
+      if (err) sock.destroy();
+      cb(err, s);
+    };
+    sock.once('error', (e: any) =>
+      finish(e.code === 'EDIALTIMEOUT' ? transportError(`proxyconnect tcp: dial tcp ${proxyAddr}: i/o timeout`) : transportError(`proxyconnect tcp: dial tcp ${proxyAddr}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`)),
+    );
+    sock.once('connect', () => {
+      const auth = proxy.username ? `Proxy-Authorization: Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}\r\n` : '';
+      sock.write(`CONNECT ${target.addr} HTTP/1.1\r\nHost: ${target.addr}\r\n${auth}\r\n`);
+      let head = '';
+      const onData = (d: Buffer) => {
+        head += d.toString('latin1');
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        sock.off('data', onData);
+        const status = /^HTTP\/1\.[01] (\d{3})(.*)/.exec(head);
+        if (!status || status[1] !== '200') return finish(transportError(status ? `${status[1]}${status[2]}` : 'malformed proxy response'));
+        if (scheme === 'http') return finish(null, sock);
+        const secure = tls.connect({ socket: sock, servername: net.isIP(target.host) ? undefined : target.host, rejectUnauthorized: !opts.skipVerify });
+        secure.once('secureConnect', () => finish(null, secure));
+        secure.once('error', (e) => finish(e));
+      };
+      sock.on('data', onData);
+    });
+    return undefined;
   };
   return agent;
 }
@@ -178,6 +248,7 @@ function goCause(code: string | undefined, r: WireRequest, message: string): Tra
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return new TransportError(`tls: failed to verify certificate: x509: certificate is valid for other names, not ${host}`, false);
   }
+  if (code === 'EGOTEXT') return new TransportError(message.replace(/^request to \S+ failed, reason: /, ''), true);
   if (/socket hang up|premature close/i.test(message)) return new TransportError('EOF', true);
   return new TransportError(message.replace(/^request to \S+ failed, reason: /, ''), true);
 }
@@ -185,7 +256,7 @@ function goCause(code: string | undefined, r: WireRequest, message: string): Tra
 /** Sends one request; resolves for any HTTP status, rejects with a TransportError. */
 export async function send(r: WireRequest, opts: HttpOptions): Promise<WireResponse> {
   const fetch = await loadFetch();
-  const agent = await agentFor(r.scheme, opts);
+  const agent = await agentFor(r.scheme, r.host, opts);
   const ac = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
