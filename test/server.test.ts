@@ -212,8 +212,12 @@ describe('credentials', () => {
   });
 });
 
-test('bad command lines are refused in the CLI error format', async () => {
+test('bad command lines are refused in the CLI error format; --help prints usage', async () => {
   const s = new Sandbox();
+  const help = await s.run('kms', 'serve', '--help');
+  expect([help.code, help.stderr]).toEqual([0, '']);
+  expect(help.stdout).toMatch(/^Usage: aliyun kms serve \[options\]\n/);
+  expect(help.stdout).toContain('--no-nonce-check');
   const port = await s.run('kms', 'serve', '--port', 'abc');
   expect(port).toEqual({ code: 1, stdout: '', stderr: "ERROR: --port must be an integer from 0 to 65535, got 'abc'\n" });
   const lone = await s.run('kms', 'serve', '--access-key-id', 'x');
