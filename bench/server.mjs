@@ -75,7 +75,7 @@ const dir = mkdtempSync(join(tmpdir(), 'aliyun-serve-bench-'));
 const env = { ...process.env, HOME: dir, ALIYUN_KMS_LOCAL_DIR: join(dir, 'store') };
 const child = spawn(process.execPath, [BIN, 'kms', 'serve', '--port', '0', '--no-log', '--access-key-id', AK, '--access-key-secret', SK], { env, stdio: ['ignore', 'pipe', 'inherit'] });
 const cleanup = () => {
-  child.kill('SIGTERM');
+  if (child.exitCode === null) child.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
 };
 process.on('exit', cleanup);
@@ -156,4 +156,10 @@ try {
   console.log(`memory, after the load:         RSS ${after.rss} MiB (peak ${after.peak} MiB)`);
 } finally {
   keepAlive.destroy();
+  // Stop the server the way a user does; the bench exits once it has.
+  if (child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+  cleanup();
 }

@@ -169,6 +169,31 @@ test('shares the store with CLI processes: their writes are seen at once, and th
   expect((await sb.json('kms', 'GetSecretValue', '--SecretName', 'shared')).SecretData).toBe('from server');
 });
 
+test('CLI processes and the server writing at the same time lose nothing', async () => {
+  const viaCli = Array.from({ length: 4 }, (_, i) => sb.run('kms', 'CreateSecret', '--SecretName', `race-cli-${i}`, '--SecretData', `cli ${i}`, '--VersionId', 'v1'));
+  const viaServer = Array.from({ length: 24 }, (_, i) => call('CreateSecret', { SecretName: `race-srv-${i}`, SecretData: `srv ${i}`, VersionId: 'v1' }));
+  const [cli, srvRes] = await Promise.all([Promise.all(viaCli), Promise.all(viaServer)]);
+  expect(cli.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+  expect(srvRes.map((r) => r.status)).toEqual(Array(24).fill(200));
+  const listed = await call('ListSecrets', { PageSize: '100' });
+  const names = listed.body.SecretList.Secret.map((x: any) => x.SecretName).filter((n: string) => n.startsWith('race-'));
+  expect(names).toHaveLength(28);
+  expect((await call('GetSecretValue', { SecretName: 'race-cli-3' })).body.SecretData).toBe('cli 3');
+  expect((await sb.json('kms', 'GetSecretValue', '--SecretName', 'race-srv-23')).SecretData).toBe('srv 23');
+});
+
+test('the request log is coloured by status when colour is forced, plain otherwise', async () => {
+  const s = new Sandbox();
+  const coloured = await ServerProcess.start(s, ['--access-key-id', AK, '--access-key-secret', SK], { FORCE_COLOR: '1' });
+  await signedCall(coloured.url, 'ListSecrets', {});
+  await signedCall(coloured.url, 'DescribeSecret', { SecretName: 'none' });
+  await coloured.stop();
+  expect(coloured.stderr).toMatch(/ListSecrets v1 LTAI5tEmulatorKeyId \x1b\[32m200\x1b\[39m/);
+  expect(coloured.stderr).toMatch(/DescribeSecret v1 LTAI5tEmulatorKeyId \x1b\[33m404 Forbidden\.ResourceNotFound\x1b\[39m/);
+  expect(srv.stderr).not.toContain('\x1b[');
+  s.cleanup();
+});
+
 test('the request log names actions and codes but never values or secrets', async () => {
   await call('CreateSecret', { SecretName: 'logged', SecretData: 'TOP-SECRET-VALUE', VersionId: 'v1' });
   await call('GetSecretValue', { SecretName: 'logged' }, { secret: 'wrong-secret-xyz' });
