@@ -1,5 +1,6 @@
 // `aliyun kms serve` through the built binary, with raw v1-signed requests (signing-and-transport.md §2).
 import { createHmac } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { Sandbox } from './helpers.js';
 import { AK, SK, ServerProcess, isoNow, rawRequest, signedCall } from './server.harness.js';
 
@@ -264,5 +265,28 @@ test('SIGTERM finishes the request in flight, then exits 0', async () => {
   expect(r.status).toBe(200);
   expect(await slow.exited).toBe(0);
   expect(slow.stderr).toContain('SIGTERM: finishing 1 request(s) in flight and stopping');
+  s.cleanup();
+});
+
+test('a store removed and created anew by another process is reopened, never served with the old root key', async () => {
+  const s = new Sandbox();
+  const p = await ServerProcess.start(s);
+  await signedCall(p.url, 'CreateSecret', { SecretName: 'old', SecretData: 'old value', VersionId: 'v1' });
+  const oldArn = (await signedCall(p.url, 'DescribeSecret', { SecretName: 'old' })).body.Arn;
+  rmSync(s.store, { recursive: true, force: true });
+  expect((await s.run('kms', 'CreateSecret', '--SecretName', 'new', '--SecretData', 'new value', '--VersionId', 'v1')).code).toBe(0);
+  const got = await signedCall(p.url, 'GetSecretValue', { SecretName: 'new' });
+  expect([got.status, got.body.SecretData]).toEqual([200, 'new value']);
+  expect((await signedCall(p.url, 'DescribeSecret', { SecretName: 'new' })).body.Arn).not.toBe(oldArn.replace('/old', '/new'));
+  expect((await signedCall(p.url, 'GetSecretValue', { SecretName: 'old' })).status).toBe(404);
+  await p.stop();
+  s.cleanup();
+});
+
+test('a store that cannot be opened stops the server at start with the store error', async () => {
+  const s = new Sandbox();
+  expect((await s.run('kms', 'ListSecrets')).code).toBe(0);
+  const r = await s.runWith({ ALIYUN_KMS_LOCAL_PASSPHRASE: 'pw' }, 'kms', 'serve', '--port', '0', '--access-key-id', 'a', '--access-key-secret', 'b');
+  expect(r).toEqual({ code: 1, stdout: '', stderr: `ERROR: the local store ${s.store} was created without a passphrase; unset ALIYUN_KMS_LOCAL_PASSPHRASE or use another ALIYUN_KMS_LOCAL_DIR\n` });
   s.cleanup();
 });

@@ -5,6 +5,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ServiceError, newRequestId } from '../core/errors.js';
 import { handleCall } from '../backends/local/service.js';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LocalStore } from '../backends/local/store.js';
 import '../backends/local/versions.js';
 import { Gateway, type AuthenticatedCall, type GatewayOptions } from './gateway.js';
@@ -19,7 +21,8 @@ export interface Faults {
 }
 
 export interface ServerOptions extends GatewayOptions {
-  store: LocalStore;
+  /** Opens the store; called again when its header file was replaced (see CurrentStore). */
+  openStore: () => LocalStore;
   faults?: Faults;
   tls?: { cert: Buffer; key: Buffer };
   /** One line per request, without any parameter value. */
@@ -49,14 +52,53 @@ export const FaultErrors = {
   internal: () => new ServiceError(500, 'InternalFailure', 'Internal Failure'),
 };
 
+/**
+ * The opened store, kept between requests: only its header and root key are held (every secret is
+ * read from its file on every request, so another process's writes are seen at once). If the store
+ * is removed and created anew by another process, its header file changes and it is reopened, so
+ * a stale root key or account id is never used. Costs one stat per request.
+ */
+export class CurrentStore {
+  private store: LocalStore;
+  private stamp: string;
+
+  constructor(private readonly open: () => LocalStore) {
+    this.store = open();
+    this.stamp = stampOf(this.headerPath);
+  }
+
+  private get headerPath(): string {
+    return join(this.store.dir, 'store.json');
+  }
+
+  get(): LocalStore {
+    if (stampOf(this.headerPath) !== this.stamp) {
+      this.store = this.open();
+      this.stamp = stampOf(this.headerPath);
+    }
+    return this.store;
+  }
+}
+
+function stampOf(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.ino}:${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 export class KmsServer {
   readonly server: Server;
   private readonly gateway: Gateway;
+  private readonly store: CurrentStore;
   private inFlight = 0;
   private closing = false;
 
   constructor(private readonly opts: ServerOptions) {
     this.gateway = new Gateway(opts);
+    this.store = new CurrentStore(opts.openStore);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
     this.server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) : createHttpServer(onRequest);
     this.server.keepAliveTimeout = 65_000;
@@ -86,6 +128,10 @@ export class KmsServer {
     });
   }
 
+  get storeDir(): string {
+    return this.store.get().dir;
+  }
+
   get requestsInFlight(): number {
     return this.inFlight;
   }
@@ -107,7 +153,7 @@ export class KmsServer {
       if (faults?.unavailableFraction && Math.random() < faults.unavailableFraction) throw FaultErrors.unavailable();
       if (faults?.throttleFraction && Math.random() < faults.throttleFraction) throw FaultErrors.throttled();
       call = this.gateway.authenticate({ method: req.method ?? 'GET', rawQuery: q < 0 ? '' : url.slice(q + 1), headers: headerMap(req), body });
-      const result = handleCall(this.opts.store, call.action, call.params, call.region);
+      const result = handleCall(this.store.get(), call.action, call.params, call.region);
       send(res, 200, result, String(result.RequestId), this.closing ? { Connection: 'close' } : {});
     } catch (e) {
       const err = e instanceof ServiceError ? e : FaultErrors.internal();
