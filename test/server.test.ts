@@ -114,6 +114,8 @@ test('gateway refusals: unknown key, expired and malformed timestamps, replayed 
   expect([put.status, put.body.Code, put.headers['content-type']]).toEqual([403, 'UnsupportedHTTPMethod', 'application/json;charset=utf-8']);
   const path = await rawRequest(srv.url, 'GET', '/favicon.ico', {});
   expect([path.status, path.body.Code]).toEqual([404, 'InvalidAction.NotFound']);
+  const huge = await rawRequest(srv.url, 'POST', '/', { 'content-type': 'application/x-www-form-urlencoded' }, 'SecretData=' + 'x'.repeat(2 << 20));
+  expect([huge.status, huge.body.Code]).toEqual([413, 'RequestEntityTooLarge']);
   const unsigned = await rawRequest(srv.url, 'GET', '/?Action=ListSecrets', {});
   expect(unsigned.status).toBe(400);
   expect(unsigned.body.RequestId).toBe(unsigned.headers['x-acs-request-id']);
