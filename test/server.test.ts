@@ -1,6 +1,7 @@
 // `aliyun kms serve` through the built binary, with raw v1-signed requests (signing-and-transport.md §2).
 import { createHmac } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Sandbox } from './helpers.js';
 import { AK, SK, ServerProcess, isoNow, rawRequest, signedCall } from './server.harness.js';
 
@@ -158,6 +159,10 @@ test('region: RegionId parameter, else the kms.<region>.aliyuncs.com Host, else 
   expect([byDefault.status, byDefault.body.HostId]).toEqual([404, 'kms.cn-hangzhou.aliyuncs.com']);
   const hostMiss = await call('DescribeSecret', { SecretName: 'nope' }, { host: 'kms.eu-central-1.aliyuncs.com' });
   expect(hostMiss.body.HostId).toBe('kms.eu-central-1.aliyuncs.com');
+  // A region id names a folder of the store: nothing else gets there.
+  const escape = await call('CreateSecret', { SecretName: 'escape', SecretData: 'x', VersionId: 'v1', RegionId: '../../outside' });
+  expect([escape.status, escape.body.Code]).toEqual([400, 'InvalidRegionId']);
+  expect(existsSync(join(sb.root, 'outside'))).toBe(false);
 });
 
 test('shares the store with CLI processes: their writes are seen at once, and the bodies are the same', async () => {
@@ -250,6 +255,7 @@ test('bad command lines are refused in the CLI error format; --help prints usage
   expect(port).toEqual({ code: 1, stdout: '', stderr: "ERROR: --port must be an integer from 0 to 65535, got 'abc'\n" });
   const lone = await s.run('kms', 'serve', '--access-key-id', 'x');
   expect(lone).toEqual({ code: 1, stdout: '', stderr: 'ERROR: --access-key-id x needs an --access-key-secret after it\n' });
+  expect(await s.run('kms', 'serve', '--region', '../x')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: --region ../x is not a region id such as cn-hangzhou\n' });
   const unknown = await s.run('kms', 'serve', '--bogus');
   expect(unknown).toEqual({ code: 1, stdout: '', stderr: "ERROR: unknown option '--bogus'\n" });
   const busy = await s.run('kms', 'serve', '--port', String(srv.port), '--access-key-id', 'a', '--access-key-secret', 'b');

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { CliError } from '../core/errors.js';
 import type { Io } from '../cli/render.js';
 import { ENV } from '../cli/profile.js';
-import type { Credential } from './gateway.js';
+import { REGION_ID, type Credential } from './gateway.js';
 import type { Faults, RequestLogEntry } from './server.js';
 
 export const DEFAULT_REGION = 'cn-hangzhou';
@@ -77,6 +77,7 @@ async function parse(argv: string[], io: Io): Promise<{ opts: ServeOptions; cred
     if (!p.accessKeySecret) throw new CliError(`--access-key-id ${p.accessKeyId} needs an --access-key-secret after it`);
   }
   if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new CliError('--tls-cert and --tls-key go together');
+  if (!REGION_ID.test(opts.region)) throw new CliError(`--region ${opts.region} is not a region id such as cn-hangzhou`);
   return { opts, credentials: pairs as Credential[] };
 }
 
