@@ -82,3 +82,11 @@ test('--tls-cert/--tls-key serve HTTPS', async () => {
   expect(body).toMatch(/^200 \{"PageNumber":1,"PageSize":10,"TotalCount":\d+/);
   await srv.stop();
 });
+
+test('--no-nonce-check accepts a replayed nonce and says so', async () => {
+  const srv = await ServerProcess.start(sb, [...KEYS, '--no-nonce-check']);
+  expect((await signedCall(srv.url, 'ListSecrets', {}, { nonce: 'again' })).status).toBe(200);
+  expect((await signedCall(srv.url, 'ListSecrets', {}, { nonce: 'again' })).status).toBe(200);
+  expect(srv.stderr).toContain('warning: --no-nonce-check: replayed requests are accepted (use for benchmarking only)\n');
+  await srv.stop();
+});

@@ -205,7 +205,9 @@ test('the request log is coloured by status when colour is forced, plain otherwi
 test('the request log names actions and codes but never values or secrets', async () => {
   await call('CreateSecret', { SecretName: 'logged', SecretData: 'TOP-SECRET-VALUE', VersionId: 'v1' });
   await call('GetSecretValue', { SecretName: 'logged' }, { secret: 'wrong-secret-xyz' });
+  await call('DescribeSecret', { SecretName: 'logged' }, { secret: 'wrong-secret-xyz', form: true });
   await new Promise((r) => setTimeout(r, 100));
+  expect(srv.stderr).toMatch(/POST DescribeSecret - 400 SignatureDoesNotMatch [\d.]+ms\n/);
   expect(srv.stderr).toMatch(/POST CreateSecret v1 LTAI5tEmulatorKeyId 200 [\d.]+ms\n/);
   expect(srv.stderr).toMatch(/POST GetSecretValue - 400 SignatureDoesNotMatch [\d.]+ms\n/);
   for (const s of ['TOP-SECRET-VALUE', 'logged', SK, 'wrong-secret-xyz', 'Signature=']) expect(srv.stderr).not.toContain(s);

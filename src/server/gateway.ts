@@ -76,7 +76,8 @@ export class NonceCache {
 
   constructor(
     private readonly windowMs = 2 * SKEW_MS,
-    private readonly maxEntries = 2_000_000,
+    // Bounds memory (about 150 bytes an entry) under sustained load; the oldest are forgotten first.
+    private readonly maxEntries = 500_000,
   ) {}
 
   /** Records the nonce; false if it was already seen within the window. */

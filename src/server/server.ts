@@ -142,8 +142,9 @@ export class KmsServer {
     let call: AuthenticatedCall | undefined;
     let status = 200;
     let code: string | undefined;
+    let body: Buffer | undefined;
     try {
-      const body = await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
+      body = await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
       const faults = this.opts.faults;
       if (faults?.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
       const url = req.url ?? '/';
@@ -168,7 +169,7 @@ export class KmsServer {
       this.inFlight--;
       this.opts.log?.({
         method: req.method ?? '?',
-        action: call?.action ?? actionHint(req),
+        action: call?.action ?? actionHint(req, body),
         scheme: call?.scheme ?? '-',
         status,
         code,
@@ -185,10 +186,10 @@ export class KmsServer {
 }
 
 /** For the log line of a refused request: the action it named, if any (names only, never values). */
-function actionHint(req: IncomingMessage): string {
+function actionHint(req: IncomingMessage, body: Buffer | undefined): string {
   const h = req.headers['x-acs-action'];
-  if (typeof h === 'string') return h;
-  const m = /[?&]Action=([A-Za-z0-9]+)/.exec(req.url ?? '');
+  if (typeof h === 'string') return /^[A-Za-z0-9]+$/.test(h) ? h : '-';
+  const m = /[?&]Action=([A-Za-z0-9]+)(?:&|$)/.exec(req.url ?? '') ?? (body ? /(?:^|&)Action=([A-Za-z0-9]+)(?:&|$)/.exec(body.toString('latin1')) : null);
   return m ? m[1] : '-';
 }
 
