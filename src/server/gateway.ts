@@ -202,9 +202,14 @@ export class Gateway {
       if (!REGION_ID.test(params.RegionId)) throw GatewayErrors.badRegion();
       return params.RegionId;
     }
-    const m = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/i.exec(req.headers['host'] ?? '');
-    return m ? m[1].toLowerCase() : this.opts.defaultRegion;
+    return regionFromHost(req.headers['host']) ?? this.opts.defaultRegion;
   }
+}
+
+/** The region of a `kms[-vpc].<region>.aliyuncs.com[:port]` Host header, if it is one. */
+export function regionFromHost(host: string | undefined): string | undefined {
+  const m = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/i.exec(host ?? '');
+  return m ? m[1].toLowerCase() : undefined;
 }
 
 function sameText(a: string, b: string): boolean {

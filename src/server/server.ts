@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalStore } from '../backends/local/store.js';
 import '../backends/local/versions.js';
-import { Gateway, type AuthenticatedCall, type GatewayOptions } from './gateway.js';
+import { Gateway, regionFromHost, type AuthenticatedCall, type GatewayOptions } from './gateway.js';
 
 /** Faults on demand, for testing a client's retry code. Fractions are 0..1. */
 export interface Faults {
@@ -159,7 +159,7 @@ export class KmsServer {
     } catch (e) {
       const err = e instanceof ServiceError ? e : FaultErrors.internal();
       if (!(e instanceof ServiceError)) process.stderr.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-      if (!err.requestId) err.stamp(call?.region ?? this.regionHint(req));
+      if (!err.requestId) err.stamp(call?.region ?? regionFromHost(req.headers.host) ?? this.opts.defaultRegion);
       status = err.httpStatus;
       code = err.code;
       const extra: Record<string, string> = this.closing ? { Connection: 'close' } : {};
@@ -179,10 +179,7 @@ export class KmsServer {
     }
   }
 
-  private regionHint(req: IncomingMessage): string {
-    const m = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com/i.exec(req.headers.host ?? '');
-    return m ? m[1] : this.opts.defaultRegion;
-  }
+
 }
 
 /** For the log line of a refused request: the action it named, if any (names only, never values). */
