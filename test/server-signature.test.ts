@@ -89,3 +89,91 @@ test('the nonce cache forgets nonces after the window and bounds its size', () =
   for (const k of ['b', 'c', 'd', 'e']) c.add(k, 1600);
   expect(c.size).toBeLessThanOrEqual(3);
 });
+
+describe('V3 verification through the gateway (W1, W2) with its clock at 2024-05-01', () => {
+  const realNow = Date.now;
+  beforeAll(() => {
+    Date.now = () => Date.parse('2024-05-01T12:03:00Z');
+  });
+  afterAll(() => {
+    Date.now = realNow;
+  });
+  const w1Signed = 'host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version';
+  const w1 = (over: Record<string, string> = {}, signedHeaders = w1Signed, rawQuery = 'SecretName=my%20secret*name~v1&VersionStage=ACSCurrent') => ({
+    method: 'POST',
+    rawQuery,
+    headers: {
+      host: 'kms.cn-hangzhou.aliyuncs.com',
+      'x-acs-action': 'GetSecretValue',
+      'x-acs-version': '2016-01-20',
+      'x-acs-date': '2024-05-01T12:00:00Z',
+      'x-acs-signature-nonce': '3156853299f313e23d1673dc12e1703d',
+      'x-acs-content-sha256': EMPTY_BODY_SHA256,
+      accept: 'application/json',
+      'user-agent': 'AlibabaCloud (linux; x64) Node.js/v20.20.2 Core/1.0.1 TeaDSL/1',
+      authorization: `ACS3-HMAC-SHA256 Credential=LTAI5tEmulatorKeyId,SignedHeaders=${signedHeaders},Signature=92b63b552e0855f64943186c7815ae8dcaa53e3439dd69a149b9793d93321bda`,
+      ...over,
+    },
+    body: Buffer.alloc(0),
+  });
+  const gateway = () =>
+    new Gateway({
+      credentials: [
+        { accessKeyId: 'LTAI5tEmulatorKeyId', accessKeySecret: SECRET },
+        { accessKeyId: 'STS.NUexampleTokenKeyId', accessKeySecret: SECRET, securityToken: 'CAIS+token/with=padding==' },
+      ],
+      defaultRegion: 'cn-shanghai',
+    });
+  const codeOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as ServiceError).code + ' ' + (e as ServiceError).message;
+    }
+    return 'accepted';
+  };
+
+  test('W1 verifies; region from the Host; a changed query, header or unsigned required header is refused', () => {
+    const g = gateway();
+    expect(g.authenticate(w1())).toEqual({ action: 'GetSecretValue', params: { SecretName: 'my secret*name~v1', VersionStage: 'ACSCurrent' }, region: 'cn-hangzhou', accessKeyId: 'LTAI5tEmulatorKeyId', scheme: 'v3' });
+    expect(codeOf(() => g.authenticate(w1()))).toBe('SignatureNonceUsed Specified signature nonce was used already.');
+    expect(codeOf(() => gateway().authenticate(w1({}, w1Signed, 'SecretName=other&VersionStage=ACSCurrent')))).toMatch(
+      /^SignatureDoesNotMatch Specified signature is not matched with our calculation\. server string to sign is:ACS3-HMAC-SHA256\n[0-9a-f]{64}$/,
+    );
+    expect(codeOf(() => gateway().authenticate(w1({ 'x-acs-action': 'DeleteSecret' })))).toMatch(/^SignatureDoesNotMatch /);
+    expect(codeOf(() => gateway().authenticate(w1({}, w1Signed.replace(';x-acs-signature-nonce', ''))))).toBe('IncompleteSignature The request signature does not conform to Aliyun standards.');
+    expect(codeOf(() => gateway().authenticate(w1({ authorization: 'ACS3-HMAC-SM3 Credential=LTAI5tEmulatorKeyId,SignedHeaders=host,Signature=00' })))).toMatch(/^IncompleteSignature /);
+    expect(codeOf(() => gateway().authenticate(w1({ 'x-acs-date': '2024-05-01T11:40:00Z' })))).toBe('InvalidTimeStamp.Expired Specified time stamp or date value is expired.');
+    expect(codeOf(() => gateway().authenticate(w1({ 'x-acs-version': '2015-01-01' })))).toMatch(/^InvalidVersion /);
+  });
+
+  test('W2 (form body, STS headers) verifies and its body parameters reach the operation; a changed body does not verify', () => {
+    const body = 'SecretData=%7B%22uname%22%3A%20%22alice%22%2C%20%22pwd%22%3A%20%2212****%22%7D&VersionId=v1';
+    const signed = 'content-type;host;x-acs-accesskey-id;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;x-acs-signature-nonce;x-acs-version';
+    const req = (b: string) => ({
+      method: 'POST',
+      rawQuery: 'SecretName=db%2Fprod-%E5%AF%86%E7%A0%81',
+      headers: {
+        host: 'kms.cn-hangzhou.aliyuncs.com',
+        'x-acs-action': 'PutSecretValue',
+        'x-acs-version': '2016-01-20',
+        'x-acs-date': '2024-05-01T12:00:00Z',
+        'x-acs-signature-nonce': 'b7d1e6a0c3f24e5a9d8c7b6a5f4e3d2c',
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-acs-content-sha256': '389f4df1239702433cd27f576ea81ed1999506bf776864d8864d11cebd2a5192',
+        'x-acs-accesskey-id': 'STS.NUexampleTokenKeyId',
+        'x-acs-security-token': 'CAIS+token/with=padding==',
+        authorization: `ACS3-HMAC-SHA256 Credential=STS.NUexampleTokenKeyId,SignedHeaders=${signed},Signature=52d76a0a1c1e9d96a809c051164269860acf07aa7fd20e1552e673d5c41e3153`,
+      },
+      body: Buffer.from(b),
+    });
+    expect(gateway().authenticate(req(body))).toEqual({
+      action: 'PutSecretValue',
+      params: { SecretName: 'db/prod-密码', SecretData: '{"uname": "alice", "pwd": "12****"}', VersionId: 'v1' },
+      region: 'cn-hangzhou',
+      accessKeyId: 'STS.NUexampleTokenKeyId',
+      scheme: 'v3',
+    });
+    expect(codeOf(() => gateway().authenticate(req(body.replace('v1', 'v9'))))).toMatch(/^SignatureDoesNotMatch /);
+  });
+});

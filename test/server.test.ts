@@ -1,5 +1,7 @@
 // `aliyun kms serve` through the built binary, with raw v1-signed requests (signing-and-transport.md §2).
 import { createHmac } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Sandbox } from './helpers.js';
 import { AK, SK, ServerProcess, isoNow, rawRequest, signedCall } from './server.harness.js';
 
@@ -113,6 +115,8 @@ test('gateway refusals: unknown key, expired and malformed timestamps, replayed 
   expect([put.status, put.body.Code, put.headers['content-type']]).toEqual([403, 'UnsupportedHTTPMethod', 'application/json;charset=utf-8']);
   const path = await rawRequest(srv.url, 'GET', '/favicon.ico', {});
   expect([path.status, path.body.Code]).toEqual([404, 'InvalidAction.NotFound']);
+  const huge = await rawRequest(srv.url, 'POST', '/', { 'content-type': 'application/x-www-form-urlencoded' }, 'SecretData=' + 'x'.repeat(2 << 20));
+  expect([huge.status, huge.body.Code]).toEqual([413, 'RequestEntityTooLarge']);
   const unsigned = await rawRequest(srv.url, 'GET', '/?Action=ListSecrets', {});
   expect(unsigned.status).toBe(400);
   expect(unsigned.body.RequestId).toBe(unsigned.headers['x-acs-request-id']);
@@ -155,6 +159,10 @@ test('region: RegionId parameter, else the kms.<region>.aliyuncs.com Host, else 
   expect([byDefault.status, byDefault.body.HostId]).toEqual([404, 'kms.cn-hangzhou.aliyuncs.com']);
   const hostMiss = await call('DescribeSecret', { SecretName: 'nope' }, { host: 'kms.eu-central-1.aliyuncs.com' });
   expect(hostMiss.body.HostId).toBe('kms.eu-central-1.aliyuncs.com');
+  // A region id names a folder of the store: nothing else gets there.
+  const escape = await call('CreateSecret', { SecretName: 'escape', SecretData: 'x', VersionId: 'v1', RegionId: '../../outside' });
+  expect([escape.status, escape.body.Code]).toEqual([400, 'InvalidRegionId']);
+  expect(existsSync(join(sb.root, 'outside'))).toBe(false);
 });
 
 test('shares the store with CLI processes: their writes are seen at once, and the bodies are the same', async () => {
@@ -169,10 +177,37 @@ test('shares the store with CLI processes: their writes are seen at once, and th
   expect((await sb.json('kms', 'GetSecretValue', '--SecretName', 'shared')).SecretData).toBe('from server');
 });
 
+test('CLI processes and the server writing at the same time lose nothing', async () => {
+  const viaCli = Array.from({ length: 4 }, (_, i) => sb.run('kms', 'CreateSecret', '--SecretName', `race-cli-${i}`, '--SecretData', `cli ${i}`, '--VersionId', 'v1'));
+  const viaServer = Array.from({ length: 24 }, (_, i) => call('CreateSecret', { SecretName: `race-srv-${i}`, SecretData: `srv ${i}`, VersionId: 'v1' }));
+  const [cli, srvRes] = await Promise.all([Promise.all(viaCli), Promise.all(viaServer)]);
+  expect(cli.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+  expect(srvRes.map((r) => r.status)).toEqual(Array(24).fill(200));
+  const listed = await call('ListSecrets', { PageSize: '100' });
+  const names = listed.body.SecretList.Secret.map((x: any) => x.SecretName).filter((n: string) => n.startsWith('race-'));
+  expect(names).toHaveLength(28);
+  expect((await call('GetSecretValue', { SecretName: 'race-cli-3' })).body.SecretData).toBe('cli 3');
+  expect((await sb.json('kms', 'GetSecretValue', '--SecretName', 'race-srv-23')).SecretData).toBe('srv 23');
+});
+
+test('the request log is coloured by status when colour is forced, plain otherwise', async () => {
+  const s = new Sandbox();
+  const coloured = await ServerProcess.start(s, ['--access-key-id', AK, '--access-key-secret', SK], { FORCE_COLOR: '1' });
+  await signedCall(coloured.url, 'ListSecrets', {});
+  await signedCall(coloured.url, 'DescribeSecret', { SecretName: 'none' });
+  await coloured.stop();
+  expect(coloured.stderr).toMatch(/ListSecrets v1 LTAI5tEmulatorKeyId \x1b\[32m200\x1b\[39m/);
+  expect(coloured.stderr).toMatch(/DescribeSecret v1 LTAI5tEmulatorKeyId \x1b\[33m404 Forbidden\.ResourceNotFound\x1b\[39m/);
+  expect(srv.stderr).not.toContain('\x1b[');
+  s.cleanup();
+});
+
 test('the request log names actions and codes but never values or secrets', async () => {
   await call('CreateSecret', { SecretName: 'logged', SecretData: 'TOP-SECRET-VALUE', VersionId: 'v1' });
   await call('GetSecretValue', { SecretName: 'logged' }, { secret: 'wrong-secret-xyz' });
+  await call('DescribeSecret', { SecretName: 'logged' }, { secret: 'wrong-secret-xyz', form: true });
   await new Promise((r) => setTimeout(r, 100));
+  expect(srv.stderr).toMatch(/POST DescribeSecret - 400 SignatureDoesNotMatch [\d.]+ms\n/);
   expect(srv.stderr).toMatch(/POST CreateSecret v1 LTAI5tEmulatorKeyId 200 [\d.]+ms\n/);
   expect(srv.stderr).toMatch(/POST GetSecretValue - 400 SignatureDoesNotMatch [\d.]+ms\n/);
   for (const s of ['TOP-SECRET-VALUE', 'logged', SK, 'wrong-secret-xyz', 'Signature=']) expect(srv.stderr).not.toContain(s);
@@ -212,12 +247,17 @@ describe('credentials', () => {
   });
 });
 
-test('bad command lines are refused in the CLI error format', async () => {
+test('bad command lines are refused in the CLI error format; --help prints usage', async () => {
   const s = new Sandbox();
+  const help = await s.run('kms', 'serve', '--help');
+  expect([help.code, help.stderr]).toEqual([0, '']);
+  expect(help.stdout).toMatch(/^Usage: aliyun kms serve \[options\]\n/);
+  expect(help.stdout).toContain('--no-nonce-check');
   const port = await s.run('kms', 'serve', '--port', 'abc');
   expect(port).toEqual({ code: 1, stdout: '', stderr: "ERROR: --port must be an integer from 0 to 65535, got 'abc'\n" });
   const lone = await s.run('kms', 'serve', '--access-key-id', 'x');
   expect(lone).toEqual({ code: 1, stdout: '', stderr: 'ERROR: --access-key-id x needs an --access-key-secret after it\n' });
+  expect(await s.run('kms', 'serve', '--region', '../x')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: --region ../x is not a region id such as cn-hangzhou\n' });
   const unknown = await s.run('kms', 'serve', '--bogus');
   expect(unknown).toEqual({ code: 1, stdout: '', stderr: "ERROR: unknown option '--bogus'\n" });
   const busy = await s.run('kms', 'serve', '--port', String(srv.port), '--access-key-id', 'a', '--access-key-secret', 'b');
@@ -235,5 +275,28 @@ test('SIGTERM finishes the request in flight, then exits 0', async () => {
   expect(r.status).toBe(200);
   expect(await slow.exited).toBe(0);
   expect(slow.stderr).toContain('SIGTERM: finishing 1 request(s) in flight and stopping');
+  s.cleanup();
+});
+
+test('a store removed and created anew by another process is reopened, never served with the old root key', async () => {
+  const s = new Sandbox();
+  const p = await ServerProcess.start(s);
+  await signedCall(p.url, 'CreateSecret', { SecretName: 'old', SecretData: 'old value', VersionId: 'v1' });
+  const oldArn = (await signedCall(p.url, 'DescribeSecret', { SecretName: 'old' })).body.Arn;
+  rmSync(s.store, { recursive: true, force: true });
+  expect((await s.run('kms', 'CreateSecret', '--SecretName', 'new', '--SecretData', 'new value', '--VersionId', 'v1')).code).toBe(0);
+  const got = await signedCall(p.url, 'GetSecretValue', { SecretName: 'new' });
+  expect([got.status, got.body.SecretData]).toEqual([200, 'new value']);
+  expect((await signedCall(p.url, 'DescribeSecret', { SecretName: 'new' })).body.Arn).not.toBe(oldArn.replace('/old', '/new'));
+  expect((await signedCall(p.url, 'GetSecretValue', { SecretName: 'old' })).status).toBe(404);
+  await p.stop();
+  s.cleanup();
+});
+
+test('a store that cannot be opened stops the server at start with the store error', async () => {
+  const s = new Sandbox();
+  expect((await s.run('kms', 'ListSecrets')).code).toBe(0);
+  const r = await s.runWith({ ALIYUN_KMS_LOCAL_PASSPHRASE: 'pw' }, 'kms', 'serve', '--port', '0', '--access-key-id', 'a', '--access-key-secret', 'b');
+  expect(r).toEqual({ code: 1, stdout: '', stderr: `ERROR: the local store ${s.store} was created without a passphrase; unset ALIYUN_KMS_LOCAL_PASSPHRASE or use another ALIYUN_KMS_LOCAL_DIR\n` });
   s.cleanup();
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { CliError } from '../core/errors.js';
 import type { Io } from '../cli/render.js';
 import { ENV } from '../cli/profile.js';
-import type { Credential } from './gateway.js';
+import { REGION_ID, type Credential } from './gateway.js';
 import type { Faults, RequestLogEntry } from './server.js';
 
 export const DEFAULT_REGION = 'cn-hangzhou';
@@ -77,6 +77,7 @@ async function parse(argv: string[], io: Io): Promise<{ opts: ServeOptions; cred
     if (!p.accessKeySecret) throw new CliError(`--access-key-id ${p.accessKeyId} needs an --access-key-secret after it`);
   }
   if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new CliError('--tls-cert and --tls-key go together');
+  if (!REGION_ID.test(opts.region)) throw new CliError(`--region ${opts.region} is not a region id such as cn-hangzhou`);
   return { opts, credentials: pairs as Credential[] };
 }
 
@@ -105,13 +106,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const { opts } = parsed;
   const { LocalStore, StoreError } = await import('../backends/local/store.js');
-  let store;
-  try {
-    store = new LocalStore().open();
-  } catch (e) {
-    if (e instanceof StoreError) throw new CliError(e.message);
-    throw e;
-  }
+  const openStore = () => new LocalStore().open();
   let tls: { cert: Buffer; key: Buffer } | undefined;
   if (opts.tlsCert && opts.tlsKey) {
     try {
@@ -125,9 +120,9 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const { KmsServer } = await import('./server.js');
   let server;
   try {
-    server = new KmsServer({ store, tls, faults, credentials, defaultRegion: opts.region, checkNonce: opts.nonceCheck, log: opts.log ? await logger() : undefined });
+    server = new KmsServer({ openStore, tls, faults, credentials, defaultRegion: opts.region, checkNonce: opts.nonceCheck, log: opts.log ? await logger() : undefined });
   } catch (e: any) {
-    throw new CliError(`cannot start the server: ${e.message}`);
+    throw new CliError(e instanceof StoreError ? e.message : `cannot start the server: ${e.message}`);
   }
   let address;
   try {
@@ -136,7 +131,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     throw new CliError(`cannot listen on ${opts.host}:${opts.port}: ${e.code === 'EADDRINUSE' ? 'address already in use' : e.message}`);
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  io.out(`aliyun kms serve: listening on ${tls ? 'https' : 'http'}://${host}:${address.port} (store ${store.dir}, default region ${opts.region})\n`);
+  io.out(`aliyun kms serve: listening on ${tls ? 'https' : 'http'}://${host}:${address.port} (store ${server.storeDir}, default region ${opts.region})\n`);
   if (generated) io.out(`generated credentials (shown once): AccessKeyId=${credentials[0].accessKeyId} AccessKeySecret=${credentials[0].accessKeySecret}\n`);
   if (!opts.nonceCheck) io.err('warning: --no-nonce-check: replayed requests are accepted (use for benchmarking only)\n');
 

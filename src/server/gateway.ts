@@ -10,6 +10,8 @@ import { ACS3_ALGORITHM, canonicalRequestV3, parseAuthorizationV3, sha256Hex, si
 export const API_VERSION = '2016-01-20';
 /** The gateway's clock tolerance and, with it, how long a nonce is remembered. */
 export const SKEW_MS = 15 * 60_000;
+/** `cn-hangzhou`, `ap-southeast-1`, … */
+export const REGION_ID = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 
 export interface Credential {
   accessKeyId: string;
@@ -53,6 +55,8 @@ export const GatewayErrors = {
   badVersion: () => new ServiceError(400, 'InvalidVersion', 'Specified parameter Version is not valid.'),
   tokenMismatch: () => new ServiceError(400, 'InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.'),
   tokenMissing: () => new ServiceError(400, 'MissingSecurityToken', 'SecurityToken is mandatory for this action.'),
+  // Ours: a region id names a folder of the store, so only region-shaped ids are accepted.
+  badRegion: () => new ServiceError(400, 'InvalidRegionId', 'The specified RegionId does not exist.'),
   // Our choice (the emulator speaks JSON only); the code is the service's for a refused value.
   xmlRefused: () => new ServiceError(400, 'InvalidParameter', 'The specified parameter "Format" is not valid: this emulator answers JSON only.'),
 };
@@ -72,7 +76,8 @@ export class NonceCache {
 
   constructor(
     private readonly windowMs = 2 * SKEW_MS,
-    private readonly maxEntries = 2_000_000,
+    // Bounds memory (about 150 bytes an entry) under sustained load; the oldest are forgotten first.
+    private readonly maxEntries = 500_000,
   ) {}
 
   /** Records the nonce; false if it was already seen within the window. */
@@ -193,10 +198,18 @@ export class Gateway {
 
   /** RegionId parameter, else the `kms[-vpc].<region>.aliyuncs.com` Host, else the server's default. */
   private regionOf(params: Record<string, string>, req: RawRequest): string {
-    if (params.RegionId) return params.RegionId;
-    const m = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/i.exec(req.headers['host'] ?? '');
-    return m ? m[1].toLowerCase() : this.opts.defaultRegion;
+    if (params.RegionId) {
+      if (!REGION_ID.test(params.RegionId)) throw GatewayErrors.badRegion();
+      return params.RegionId;
+    }
+    return regionFromHost(req.headers['host']) ?? this.opts.defaultRegion;
   }
+}
+
+/** The region of a `kms[-vpc].<region>.aliyuncs.com[:port]` Host header, if it is one. */
+export function regionFromHost(host: string | undefined): string | undefined {
+  const m = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/i.exec(host ?? '');
+  return m ? m[1].toLowerCase() : undefined;
 }
 
 function sameText(a: string, b: string): boolean {

@@ -5,9 +5,11 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ServiceError, newRequestId } from '../core/errors.js';
 import { handleCall } from '../backends/local/service.js';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LocalStore } from '../backends/local/store.js';
 import '../backends/local/versions.js';
-import { Gateway, type AuthenticatedCall, type GatewayOptions } from './gateway.js';
+import { Gateway, regionFromHost, type AuthenticatedCall, type GatewayOptions } from './gateway.js';
 
 /** Faults on demand, for testing a client's retry code. Fractions are 0..1. */
 export interface Faults {
@@ -19,7 +21,8 @@ export interface Faults {
 }
 
 export interface ServerOptions extends GatewayOptions {
-  store: LocalStore;
+  /** Opens the store; called again when its header file was replaced (see CurrentStore). */
+  openStore: () => LocalStore;
   faults?: Faults;
   tls?: { cert: Buffer; key: Buffer };
   /** One line per request, without any parameter value. */
@@ -49,14 +52,53 @@ export const FaultErrors = {
   internal: () => new ServiceError(500, 'InternalFailure', 'Internal Failure'),
 };
 
+/**
+ * The opened store, kept between requests: only its header and root key are held (every secret is
+ * read from its file on every request, so another process's writes are seen at once). If the store
+ * is removed and created anew by another process, its header file changes and it is reopened, so
+ * a stale root key or account id is never used. Costs one stat per request.
+ */
+export class CurrentStore {
+  private store: LocalStore;
+  private stamp: string;
+
+  constructor(private readonly open: () => LocalStore) {
+    this.store = open();
+    this.stamp = stampOf(this.headerPath);
+  }
+
+  private get headerPath(): string {
+    return join(this.store.dir, 'store.json');
+  }
+
+  get(): LocalStore {
+    if (stampOf(this.headerPath) !== this.stamp) {
+      this.store = this.open();
+      this.stamp = stampOf(this.headerPath);
+    }
+    return this.store;
+  }
+}
+
+function stampOf(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.ino}:${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 export class KmsServer {
   readonly server: Server;
   private readonly gateway: Gateway;
+  private readonly store: CurrentStore;
   private inFlight = 0;
   private closing = false;
 
   constructor(private readonly opts: ServerOptions) {
     this.gateway = new Gateway(opts);
+    this.store = new CurrentStore(opts.openStore);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
     this.server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) : createHttpServer(onRequest);
     this.server.keepAliveTimeout = 65_000;
@@ -86,6 +128,10 @@ export class KmsServer {
     });
   }
 
+  get storeDir(): string {
+    return this.store.get().dir;
+  }
+
   get requestsInFlight(): number {
     return this.inFlight;
   }
@@ -96,8 +142,9 @@ export class KmsServer {
     let call: AuthenticatedCall | undefined;
     let status = 200;
     let code: string | undefined;
+    let body: Buffer | undefined;
     try {
-      const body = await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
+      body = await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
       const faults = this.opts.faults;
       if (faults?.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
       const url = req.url ?? '/';
@@ -107,12 +154,12 @@ export class KmsServer {
       if (faults?.unavailableFraction && Math.random() < faults.unavailableFraction) throw FaultErrors.unavailable();
       if (faults?.throttleFraction && Math.random() < faults.throttleFraction) throw FaultErrors.throttled();
       call = this.gateway.authenticate({ method: req.method ?? 'GET', rawQuery: q < 0 ? '' : url.slice(q + 1), headers: headerMap(req), body });
-      const result = handleCall(this.opts.store, call.action, call.params, call.region);
+      const result = handleCall(this.store.get(), call.action, call.params, call.region);
       send(res, 200, result, String(result.RequestId), this.closing ? { Connection: 'close' } : {});
     } catch (e) {
       const err = e instanceof ServiceError ? e : FaultErrors.internal();
       if (!(e instanceof ServiceError)) process.stderr.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-      if (!err.requestId) err.stamp(call?.region ?? this.regionHint(req));
+      if (!err.requestId) err.stamp(call?.region ?? regionFromHost(req.headers.host) ?? this.opts.defaultRegion);
       status = err.httpStatus;
       code = err.code;
       const extra: Record<string, string> = this.closing ? { Connection: 'close' } : {};
@@ -122,7 +169,7 @@ export class KmsServer {
       this.inFlight--;
       this.opts.log?.({
         method: req.method ?? '?',
-        action: call?.action ?? actionHint(req),
+        action: call?.action ?? actionHint(req, body),
         scheme: call?.scheme ?? '-',
         status,
         code,
@@ -132,17 +179,14 @@ export class KmsServer {
     }
   }
 
-  private regionHint(req: IncomingMessage): string {
-    const m = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com/i.exec(req.headers.host ?? '');
-    return m ? m[1] : this.opts.defaultRegion;
-  }
+
 }
 
 /** For the log line of a refused request: the action it named, if any (names only, never values). */
-function actionHint(req: IncomingMessage): string {
+function actionHint(req: IncomingMessage, body: Buffer | undefined): string {
   const h = req.headers['x-acs-action'];
-  if (typeof h === 'string') return h;
-  const m = /[?&]Action=([A-Za-z0-9]+)/.exec(req.url ?? '');
+  if (typeof h === 'string') return /^[A-Za-z0-9]+$/.test(h) ? h : '-';
+  const m = /[?&]Action=([A-Za-z0-9]+)(?:&|$)/.exec(req.url ?? '') ?? (body ? /(?:^|&)Action=([A-Za-z0-9]+)(?:&|$)/.exec(body.toString('latin1')) : null);
   return m ? m[1] : '-';
 }
 
