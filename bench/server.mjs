@@ -19,7 +19,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
 const POOL = Number(process.env.BENCH_POOL || 150000);
 const AK = 'LTAIbenchKeyId';
 const SK = 'bench-secret';
-const BIN = resolve('bin/aliyun.mjs');
+const BIN = resolve('bin/aliyun.cjs');
 
 const enc = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 const isoNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
