@@ -80,7 +80,7 @@ export class FakeKms {
   readonly keys = new Map<string, KeyEntry>([['LTAI5tTestKeyId', { secret: 'test-secret-value' }]]);
   /** What AssumeRole / AssumeRoleWithOIDC / IMDS / the credentials URI hand out. */
   readonly sts = { id: 'STS.FakeIssuedKeyId', secret: 'sts-issued-secret', token: 'CAIS+issued/token==' };
-  imds = { role: 'EcsTestRole', requireToken: true, token: 'imds-token-123' };
+  imds = { role: 'EcsTestRole', requireToken: true, token: 'imds-token-123', tokenStatus: 200 };
   credentialsUriStatus = 200;
   credentialsUriCode = 'Success';
   private server?: Server;
@@ -222,7 +222,7 @@ export class FakeKms {
         res.writeHead(400).end();
         return;
       }
-      res.writeHead(200).end(this.imds.token);
+      res.writeHead(this.imds.tokenStatus).end(this.imds.tokenStatus === 200 ? this.imds.token : '');
       return;
     }
     if (this.imds.requireToken && req.headers['x-aliyun-ecs-metadata-token'] !== this.imds.token) {

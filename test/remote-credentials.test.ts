@@ -19,6 +19,7 @@ beforeEach(() => {
   fake.requests.length = 0;
   fake.script.length = 0;
   fake.imds.requireToken = true;
+  fake.imds.tokenStatus = 200;
   fake.credentialsUriStatus = 200;
   fake.credentialsUriCode = 'Success';
 });
@@ -176,6 +177,20 @@ describe('EcsRamRole', () => {
     const r = await kms([], imdsEnv());
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('ERROR: init client failed refresh Ecs sts token err, httpStatus: 404, message = role not found\n');
+  });
+
+  test('IMDSv1 fall-back when the token endpoint fails, unless ALIBABA_CLOUD_IMDSV1_DISABLED=true', async () => {
+    writeConfig([{ name: 'ecs', mode: 'EcsRamRole', region_id: 'cn-hangzhou' }]);
+    fake.imds.tokenStatus = 404;
+    fake.imds.requireToken = false;
+    const r = await kms([], imdsEnv());
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(fake.requests.filter((q) => q.path.startsWith('/latest/meta-data')).every((q) => q.headers['x-aliyun-ecs-metadata-token'] === undefined)).toBe(true);
+    expectIssuedKeysUsed();
+
+    const v2only = await kms([], { ...imdsEnv(), ALIBABA_CLOUD_IMDSV1_DISABLED: 'true' });
+    expect(v2only).toEqual({ code: 1, stdout: '', stderr: 'ERROR: init client failed failed to get token from ECS Metadata Service: httpStatus: 404\n' });
   });
 
   test('ALIBABA_CLOUD_ECS_METADATA_DISABLED=true', async () => {

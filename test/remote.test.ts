@@ -311,6 +311,27 @@ describe('server errors', () => {
     expect(r.stderr).not.toContain('wrong&');
   });
 
+  test('SignatureDoesNotMatch whose server string to sign differs from ours: the SDK-bug recommendation', async () => {
+    fake.script.push({ status: 400, body: '{"Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:POST&%2F&other","RequestId":"s"}' });
+    const r = await kms(['ListSecrets']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'Recommend: This may be a bug with the SDK and we hope you can submit this question in the github issue(https://github.com/aliyun/alibaba-cloud-sdk-go/issues), thanks very much\n',
+    );
+  });
+
+  test('ALIBABA_CLOUD_THROTTLING_RETRY_ENABLED=false and _MAX_ATTEMPTS bound the throttling retry', async () => {
+    const throttled = { status: 429, headers: { 'x-acs-retry-after': '10' }, body: '{"Code":"Rejected.Throttling","Message":"The QPS upper limit is exceeded."}' };
+    fake.script.push(throttled);
+    expect((await kms(['ListSecrets'], { ...AK, ALIBABA_CLOUD_THROTTLING_RETRY_ENABLED: 'false' })).code).toBe(1);
+    expect(fake.requests).toHaveLength(1);
+    fake.requests.length = 0;
+    fake.script.length = 0;
+    fake.script.push(throttled, throttled, throttled);
+    expect((await kms(['ListSecrets'], { ...AK, ALIBABA_CLOUD_THROTTLING_RETRY_MAX_ATTEMPTS: '1' })).code).toBe(1);
+    expect(fake.requests).toHaveLength(2);
+  });
+
   test('unknown AccessKeyId: InvalidAccessKeyId.NotFound', async () => {
     const r = await kms(['ListSecrets'], { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAInobody', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'x' });
     expect(r.code).toBe(1);

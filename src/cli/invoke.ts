@@ -96,7 +96,8 @@ async function pageAll(backend: Backend, call: Call, tokens: string[]): Promise<
     const body = await backend.call({ ...call, params });
     path ??= collectionPath(body, f.get('path'));
     const list = atPath(body, path);
-    if (Array.isArray(list)) items.push(...list);
+    // The real CLI decodes pages into float64s, so merged numbers print as JavaScript would (1.50 → 1.5).
+    if (Array.isArray(list)) items.push(...list.map(asDoubles));
     const next = nextTokenKey && isObject(body) ? body[nextTokenKey] : undefined;
     if (typeof next === 'string' && next !== '') {
       params[nextTokenKey] = next;
@@ -111,6 +112,22 @@ async function pageAll(backend: Backend, call: Call, tokens: string[]): Promise<
   }
   const [outer, inner] = path.length >= 2 ? path.slice(-2) : [undefined, path[0]];
   return outer === undefined ? { [inner]: items } : { [outer]: { [inner]: items } };
+}
+
+function asDoubles(v: JsonValue): JsonValue {
+  if (v instanceof JsonNumber) return Number(v.text);
+  if (Array.isArray(v)) return v.map(asDoubles);
+  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x === undefined ? x : asDoubles(x)]));
+  return v;
+}
+
+/** Go's `%v` of a decoded JSON value: `map[k:v]`, `[a b]`, `<nil>`. */
+function goValue(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return '[' + v.map(goValue).join(' ') + ']';
+  if (typeof v === 'object')
+    return 'map[' + Object.keys(v as object).sort().map((k) => `${k}:${goValue((v as Record<string, unknown>)[k])}`).join(' ') + ']';
+  return String(v);
 }
 
 function intField(f: Map<string, string>, k: string, def: number, min: number, max: number): number {
@@ -140,7 +157,7 @@ async function waitFor(backend: Backend, call: Call, tokens: string[]): Promise<
     } catch (e: any) {
       throw new CliError(`jmespath: '${expr}' failed ${e.message}`);
     }
-    if (typeof v !== 'string') throw new CliError(`object ${v === null || v === undefined ? '<nil>' : JSON.stringify(v)} isn't string`);
+    if (typeof v !== 'string') throw new CliError(`object ${goValue(v)} isn't string`);
     if (v === to) return body;
     if (Date.now() - start > timeout * 1000) throw new CliError(`wait '${expr}' to '${to}' timeout(${timeout}seconds), last='${v}'`);
     await new Promise((r) => setTimeout(r, interval * 1000));
