@@ -192,6 +192,15 @@ describe('@alicloud/openapi-client 0.4.15 (V3 ACS3-HMAC-SHA256 by default)', () 
   });
 });
 
+test('STS credentials: kms20160120 and pop-core send the SecurityToken the server knows for the pair', async () => {
+  const tea = new Kms.default({ accessKeyId: STS_ID, accessKeySecret: STS_SECRET, securityToken: STS_TOKEN, endpoint: `127.0.0.1:${srv.port}`, protocol: 'http', regionId: 'cn-hangzhou' });
+  expect(await tea.listSecrets(new Kms.ListSecretsRequest({}))).toMatchObject({ pageNumber: 1 });
+  const pop = new RPCClient({ accessKeyId: STS_ID, accessKeySecret: STS_SECRET, securityToken: STS_TOKEN, endpoint: `http://127.0.0.1:${srv.port}`, apiVersion: '2016-01-20' });
+  expect(await pop.request('ListSecrets', {}, { method: 'POST' })).toMatchObject({ PageNumber: 1 });
+  const wrongToken = new RPCClient({ accessKeyId: STS_ID, accessKeySecret: STS_SECRET, securityToken: 'CAIS-other', endpoint: `http://127.0.0.1:${srv.port}`, apiVersion: '2016-01-20' });
+  expect((await rejection(wrongToken.request('ListSecrets', {}))).code).toBe('InvalidSecurityToken.MismatchWithAccessKey');
+});
+
 test('the server logged which scheme each client used', () => {
   expect(srv.stderr).toMatch(/POST ListSecrets v1 LTAI5tEmulatorKeyId 200/);
   expect(srv.stderr).toMatch(/GET ListSecrets v1 LTAI5tEmulatorKeyId 200/);

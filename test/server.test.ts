@@ -190,7 +190,7 @@ test('CLI processes and the server writing at the same time lose nothing', async
   expect((await sb.json('kms', 'GetSecretValue', '--SecretName', 'race-srv-23')).SecretData).toBe('srv 23');
 });
 
-test('the request log is coloured by status when colour is forced, plain otherwise', async () => {
+test('the request log is coloured by status when colour is forced, plain otherwise and with NO_COLOR', async () => {
   const s = new Sandbox();
   const coloured = await ServerProcess.start(s, ['--access-key-id', AK, '--access-key-secret', SK], { FORCE_COLOR: '1' });
   await signedCall(coloured.url, 'ListSecrets', {});
@@ -199,6 +199,11 @@ test('the request log is coloured by status when colour is forced, plain otherwi
   expect(coloured.stderr).toMatch(/ListSecrets v1 LTAI5tEmulatorKeyId \x1b\[32m200\x1b\[39m/);
   expect(coloured.stderr).toMatch(/DescribeSecret v1 LTAI5tEmulatorKeyId \x1b\[33m404 Forbidden\.ResourceNotFound\x1b\[39m/);
   expect(srv.stderr).not.toContain('\x1b[');
+  const noColor = await ServerProcess.start(s, ['--access-key-id', AK, '--access-key-secret', SK], { FORCE_COLOR: '1', NO_COLOR: '1' });
+  await signedCall(noColor.url, 'ListSecrets', {});
+  await noColor.stop();
+  expect(noColor.stderr).toMatch(/ListSecrets v1 LTAI5tEmulatorKeyId 200 /);
+  expect(noColor.stderr).not.toContain('\x1b[');
   s.cleanup();
 });
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CliError } from '../core/errors.js';
-import type { Io } from '../cli/render.js';
+import { useColor, type Io } from '../cli/render.js';
 import { ENV } from '../cli/profile.js';
 import { REGION_ID, type Credential } from './gateway.js';
 import type { Faults, RequestLogEntry } from './server.js';
@@ -91,8 +91,9 @@ function resolveCredentials(given: Credential[]): { credentials: Credential[]; g
 }
 
 async function logger(): Promise<(e: RequestLogEntry) => void> {
-  const { default: chalk } = await import('chalk');
-  // chalk colours only when stderr is a terminal (and honours NO_COLOR / FORCE_COLOR).
+  const { Chalk } = await import('chalk');
+  // The CLI's colour rule (render.ts): a terminal, unless NO_COLOR; FORCE_COLOR forces it.
+  const chalk = new Chalk({ level: useColor(process.stderr) ? 1 : 0 });
   const paint = (status: number) => (status < 300 ? chalk.green : status < 500 ? chalk.yellow : chalk.red);
   return (e) => {
     const time = new Date().toISOString();

@@ -44,7 +44,8 @@ export interface RequestLogEntry {
 const JSON_TYPE = 'application/json;charset=utf-8';
 const DEFAULT_MAX_BODY = 1 << 20;
 
-export const FaultErrors = {
+/** Errors the server answers itself: faults on demand and transport-level refusals. */
+export const ServerErrors = {
   throttled: () => new ServiceError(429, 'Rejected.Throttling', 'The QPS upper limit is exceeded.'),
   unavailable: () => new ServiceError(503, 'ServiceUnavailableTemporary', 'Service Unavailable Temporary.'),
   tooLarge: () => new ServiceError(413, 'RequestEntityTooLarge', 'The request body is too large.'),
@@ -150,14 +151,14 @@ export class KmsServer {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const path = q < 0 ? url : url.slice(0, q);
-      if (path !== '/') throw FaultErrors.notFoundPath();
-      if (faults?.unavailableFraction && Math.random() < faults.unavailableFraction) throw FaultErrors.unavailable();
-      if (faults?.throttleFraction && Math.random() < faults.throttleFraction) throw FaultErrors.throttled();
+      if (path !== '/') throw ServerErrors.notFoundPath();
+      if (faults?.unavailableFraction && Math.random() < faults.unavailableFraction) throw ServerErrors.unavailable();
+      if (faults?.throttleFraction && Math.random() < faults.throttleFraction) throw ServerErrors.throttled();
       call = this.gateway.authenticate({ method: req.method ?? 'GET', rawQuery: q < 0 ? '' : url.slice(q + 1), headers: headerMap(req), body });
       const result = handleCall(this.store.get(), call.action, call.params, call.region);
       send(res, 200, result, String(result.RequestId), this.closing ? { Connection: 'close' } : {});
     } catch (e) {
-      const err = e instanceof ServiceError ? e : FaultErrors.internal();
+      const err = e instanceof ServiceError ? e : ServerErrors.internal();
       if (!(e instanceof ServiceError)) process.stderr.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
       if (!err.requestId) err.stamp(call?.region ?? regionFromHost(req.headers.host) ?? this.opts.defaultRegion);
       status = err.httpStatus;
@@ -178,8 +179,6 @@ export class KmsServer {
       });
     }
   }
-
-
 }
 
 /** For the log line of a refused request: the action it named, if any (names only, never values). */
@@ -203,7 +202,7 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > max) {
-        reject(FaultErrors.tooLarge());
+        reject(ServerErrors.tooLarge());
         req.resume();
         return;
       }
