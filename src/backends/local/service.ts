@@ -91,8 +91,10 @@ export class Session {
   // ---- keys --------------------------------------------------------------------------------
 
   defaultKeyId(): string {
-    const h = createHmac('sha256', this.store.root).update(`default key id ${this.region}`).digest();
-    return 'key-' + regionTag(this.region) + base36(h, 18);
+    return this.store.memo(`default key id ${this.region}`, () => {
+      const h = createHmac('sha256', this.store.root).update(`default key id ${this.region}`).digest();
+      return 'key-' + regionTag(this.region) + base36(h, 18);
+    });
   }
 
   defaultKeyRecord(): KeyRecord {
@@ -124,7 +126,8 @@ export class Session {
   }
 
   keyMaterial(keyId: string | null): Buffer {
-    if (keyId === null || keyId === this.defaultKeyId()) return deriveDefaultKey(this.store.root, this.accountId, this.region);
+    if (keyId === null || keyId === this.defaultKeyId())
+      return this.store.memo(`default key ${this.region}`, () => deriveDefaultKey(this.store.root, this.accountId, this.region));
     const rec = this.rs.readKey(keyId);
     if (!rec) throw E.keyNotFound();
     return open(this.store.root, rec.material, AAD.keyMaterial(this.region, keyId));

@@ -177,6 +177,14 @@ export class LocalStore {
     return this.header.accountId;
   }
 
+  private readonly derived = new Map<string, unknown>();
+
+  /** Values derived from the root key, computed once per opened store (the server keeps it open). */
+  memo<T>(key: string, derive: () => T): T {
+    if (!this.derived.has(key)) this.derived.set(key, derive());
+    return this.derived.get(key) as T;
+  }
+
   get createTime(): string {
     return this.header.createTime;
   }
