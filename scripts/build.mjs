@@ -83,8 +83,12 @@ const common = {
   logLevel: 'warning',
 };
 
+// The lazy bundles carry their third-party packages inside (converted to CommonJS): one require()
+// is cheaper than importing an ES module graph, and node-fetch is on every remote call's path.
+// Their own `await import('node:…')` become require() too: import() would start Node's ES module
+// loader (~10 ms) just to hand back a built-in module.
 await Promise.all(
-  Object.entries(LAZY).map(([entry, out]) => build({ ...common, entryPoints: [entry], outfile: `dist/${out}`, plugins: [vendorPlugin, lazyPlugin(entry)] })),
+  Object.entries(LAZY).map(([entry, out]) => build({ ...common, entryPoints: [entry], outfile: `dist/${out}`, plugins: [lazyPlugin(entry)], supported: { 'dynamic-import': false } })),
 );
 
 await build({

@@ -191,7 +191,8 @@ function stsKeys(text: string, pick: (body: any) => any): Credentials {
   try {
     body = JSON.parse(text);
   } catch {
-    throw fail(`refresh session token failed: the response is not JSON: ${text.slice(0, 200)}`);
+    // Not the text itself: a truncated answer may hold part of a key.
+    throw fail('refresh session token failed: the response is not JSON');
   }
   const c = pick(body);
   if (!c || typeof c.AccessKeyId !== 'string' || typeof c.AccessKeySecret !== 'string' || typeof c.SecurityToken !== 'string')
