@@ -221,3 +221,14 @@ test('--dryrun on the local store validates and changes nothing', async () => {
   const bad = await sb.run('kms', 'CreateSecret', '--SecretName', 'dry', '--SecretData', 'x', '--VersionId', 'v1', '--SecretDataType', 'blob', '--dryrun');
   expect([bad.code, /ErrorCode: (.*)/.exec(bad.stderr)?.[1]]).toEqual([1, 'InvalidParameter']);
 });
+
+test('--cli-dry-run describes the call unsigned and sends or changes nothing, on both backends', async () => {
+  const expected = (endpoint: string) =>
+    `{\n  "style": "RPC",\n  "endpoint": "${endpoint}",\n  "method": "POST",\n  "headers": {\n    "Accept-Encoding": "identity",\n    "x-sdk-client": "golang/1.0.0",\n    "x-sdk-invoke-type": "common"\n  },\n  "query": {\n    "SecretData": "a\\u003cb\\u003e\\u0026c",\n    "SecretName": "cdr",\n    "VersionId": "v1"\n  },\n  "action": "CreateSecret",\n  "version": "2016-01-20"\n}\n`;
+  const args = ['kms', 'CreateSecret', '--SecretName', 'cdr', '--SecretData', 'a<b>&c', '--VersionId', 'v1', '--cli-dry-run'];
+  expect(await sb.run(...args)).toEqual({ code: 0, stdout: expected('kms.cn-hangzhou.aliyuncs.com'), stderr: '' });
+  expect((await sb.run('kms', 'DescribeSecret', '--SecretName', 'cdr')).stderr).toContain('ErrorCode: Forbidden.ResourceNotFound\n');
+  // Remote: port 9 on loopback refuses connections, so a request sent would fail the call.
+  const remote = await sb.runWith({ ALIYUN_KMS_BACKEND: 'remote' }, ...args, '--access-key-id', 'AKID', '--access-key-secret', 'SK', '--endpoint', '127.0.0.1:9', '--insecure', '--region', 'cn-hangzhou');
+  expect(remote).toEqual({ code: 0, stdout: expected('127.0.0.1:9'), stderr: '' });
+});

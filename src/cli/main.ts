@@ -159,7 +159,12 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`--method value ${method} is not supported, please set method in {GET|POST}`);
   const params = collectParams(second, a, region);
 
-  // 12. --dryrun on the local store: validate as the service would, change nothing.
+  // 12. --cli-dry-run(-json): an unsigned description of the call, on either backend; nothing sent.
+  if (a.flags.has('cli-dry-run') || a.flags.has('cli-dry-run-json')) {
+    io.out(cliDryRun(backend, second, params, region, a));
+    return 0;
+  }
+  // --dryrun on the local store: validate as the service would, change nothing.
   if (backend.name === 'local' && a.flags.has('dryrun')) {
     const op = OPERATIONS[second];
     try {
@@ -179,6 +184,20 @@ export async function run(argv: string[]): Promise<number> {
   if (body === undefined || a.flags.has('quiet')) return 0;
   io.out(await renderSuccess(body, flagValue(a, 'cli-query'), flagList(a, 'output')));
   return 0;
+}
+
+/** The real CLI's `--cli-dry-run` JSON (Go MarshalIndent: two spaces, `<>&` escaped), key order as it prints. */
+function cliDryRun(backend: Backend, action: string, params: Record<string, string>, region: string, a: ParsedArgs): string {
+  const host = (backend as { opts?: { host?: string } }).opts?.host ?? `kms.${region}.aliyuncs.com`;
+  const headers: Record<string, string> = { 'Accept-Encoding': 'identity', 'x-sdk-client': 'golang/1.0.0', 'x-sdk-invoke-type': 'common' };
+  for (const h of flagList(a, 'header') ?? []) {
+    const i = h.indexOf('=');
+    if (i > 0) headers[h.slice(0, i)] = h.slice(i + 1);
+  }
+  const sorted = (o: Record<string, string>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+  const doc = { style: 'RPC', endpoint: host, method: flagValue(a, 'method') || 'POST', headers: sorted(headers), query: sorted(params), action, version: '2016-01-20' };
+  const escapes: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+  return JSON.stringify(doc, null, 2).replace(/[<>&\u2028\u2029]/g, (c) => escapes[c]) + '\n';
 }
 
 function productError(product: string): CliError {
