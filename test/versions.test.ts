@@ -177,6 +177,22 @@ test('at most 8 labels per secret, through PutSecretValue and UpdateSecretVersio
   expect(await versions('db')).toEqual(['v3:l2:l3', 'v2:ACSCurrent', 'v1:ACSPrevious:l4:l5:l6:l1']);
 });
 
+test('the ACSPrevious that a moving ACSCurrent leaves behind counts toward the 8 labels', async () => {
+  await create();
+  const limit = serverError('Rejected.LimitExceeded', 'exceed secret limits error');
+  // ACSCurrent and seven labels of our own are eight, but v1 would keep ACSPrevious: nine, refused.
+  expect(await kms('PutSecretValue', '--SecretName', 'db', '--VersionId', 'v2', '--SecretData', 'pw-2', '--VersionStages', '["ACSCurrent","L1","L2","L3","L4","L5","L6","L7"]')).toEqual(limit);
+  expect(await versions('db')).toEqual(['v1:ACSCurrent']);
+  const s2 = 'db2';
+  await kms('CreateSecret', '--SecretName', s2, '--VersionId', 'v1', '--SecretData', 'one');
+  await kms('PutSecretValue', '--SecretName', s2, '--VersionId', 'v2', '--SecretData', 'two', '--VersionStages', '["L1","L2","L3","L4","L5","L6","L7"]');
+  expect(await versions(s2)).toEqual(['v2:L1:L2:L3:L4:L5:L6:L7', 'v1:ACSCurrent']);
+  // Moving ACSCurrent to v2 would give v1 ACSPrevious: a ninth label, refused, nothing changed.
+  expect(await kms('UpdateSecretVersionStage', '--SecretName', s2, '--VersionStage', 'ACSCurrent', '--MoveToVersion', 'v2')).toEqual(limit);
+  expect(await kms('PutSecretValue', '--SecretName', s2, '--VersionId', 'v3', '--SecretData', 'three')).toEqual(limit);
+  expect(await versions(s2)).toEqual(['v2:L1:L2:L3:L4:L5:L6:L7', 'v1:ACSCurrent']);
+});
+
 test('UpdateSecretVersionStage: move, remove, move between versions and every refusal', async () => {
   await create();
   await kms('PutSecretValue', '--SecretName', 'db', '--VersionId', 'v2', '--SecretData', 'pw-2');

@@ -25,11 +25,13 @@ export function stagesInUse(rec: SecretRecord): Set<string> {
   return new Set(rec.versions.flatMap((v) => v.stages));
 }
 
-/** Refuses labels that would take the secret above 8 distinct labels. */
-export function checkStageLimit(rec: SecretRecord, adding: Iterable<string>): void {
-  const all = stagesInUse(rec);
-  for (const l of adding) all.add(l);
-  if (all.size > MAX_STAGES) throw limitExceeded();
+/**
+ * Refuses a change that left the secret with more than 8 distinct labels. Called after the labels
+ * moved, so the ACSPrevious that a moving ACSCurrent leaves behind is counted too; the handler then
+ * throws before anything is written.
+ */
+export function checkStageLimit(rec: SecretRecord): void {
+  if (stagesInUse(rec).size > MAX_STAGES) throw limitExceeded();
 }
 
 export function detachStage(rec: SecretRecord, label: string): void {
@@ -61,9 +63,9 @@ export function applyStages(rec: SecretRecord, target: VersionRecord, labels: st
  * ("rolling deletion"), after the labels moved. Returns the ids of the deleted versions.
  */
 export function addVersion(rec: SecretRecord, version: VersionRecord, labels: string[]): string[] {
-  checkStageLimit(rec, labels);
   rec.versions.push(version);
   applyStages(rec, version, labels);
+  checkStageLimit(rec);
   const evicted: string[] = [];
   while (rec.versions.length > MAX_VERSIONS) {
     const i = rec.versions.findIndex((v) => v !== version && v.stages.length === 0);

@@ -51,8 +51,8 @@ registerHandlers({
     if (isBuiltInStage(label) && !to) throw paramMismatch();
     if (from && !from.stages.includes(label)) throw paramMismatch();
     if (to) {
-      if (!holderOf(rec, label)) checkStageLimit(rec, [label]);
       moveStage(rec, label, to);
+      checkStageLimit(rec);
     } else detachStage(rec, label);
     rec.updateTime = s.isoNow();
     s.rs.writeSecret(rec);
