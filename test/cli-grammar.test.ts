@@ -232,3 +232,70 @@ test('--cli-dry-run describes the call unsigned and sends or changes nothing, on
   const remote = await sb.runWith({ ALIYUN_KMS_BACKEND: 'remote' }, ...args, '--access-key-id', 'AKID', '--access-key-secret', 'SK', '--endpoint', '127.0.0.1:9', '--insecure', '--region', 'cn-hangzhou');
   expect(remote).toEqual({ code: 0, stdout: expected('127.0.0.1:9'), stderr: '' });
 });
+
+describe('checks in the real CLI order, --force, and the edges of the grammar', () => {
+  test('--force sends what was typed: no API, parameter or required-parameter check', async () => {
+    const unknownParam = await sb.run('kms', 'GetSecretValue', '--SecretName', 'app', '--OwingService', 'x', '--force', '--cli-query', 'SecretData');
+    expect(unknownParam).toEqual({ code: 0, stdout: '"p@ss<word>&"\n', stderr: '' });
+    // Without the CLI's check, the service answers a missing parameter itself.
+    const missing = await sb.run('kms', 'GetSecretValue', '--force');
+    expect([missing.code, /ErrorCode: (.*)/.exec(missing.stderr)?.[1], /Message: (.*)/.exec(missing.stderr)?.[1]]).toEqual([1, 'MissingParameter', 'The parameter "SecretName" is needed but not provided.']);
+    const api = await sb.run('kms', 'FooBar', '--force');
+    expect([api.code, /ErrorCode: (.*)/.exec(api.stderr)?.[1]]).toEqual([1, 'InvalidAction.NotFound']);
+  });
+
+  test('a profile error comes before product, version and positional errors', async () => {
+    const tip = '\n\nConfiguration failed, use `aliyun configure` to configure it\n';
+    for (const args of [['kmss', 'GetSecretValue'], ['kms', 'GetSecretValue', '--version', '2017-01-01'], ['kms', 'GetSecretValue', 'extra'], ['kms', 'getx']])
+      expect(await sb.run(...args, '-p', 'nope')).toEqual({ code: 3, stdout: '', stderr: 'ERROR: unknown profile nope, run configure to check' + tip });
+  });
+
+  test('lower-case API names are the plug-in path; REST verbs are not', async () => {
+    expect(await sb.run('kms', 'getsecretvalue', '--SecretName', 'app')).toEqual({ code: 2, stdout: '', stderr: "ERROR: 'kms' is not a valid product. See `aliyun help`.\n" });
+    expect(await sb.run('kms', 'get', '/x')).toEqual({ code: 3, stdout: '', stderr: 'ERROR: can not find api by path /x\n\nPlease confirm if the API path exists\n' });
+  });
+
+  test('--version is checked against the product code as typed', async () => {
+    expect((await sb.run('kms', 'GetSecretValue', '--SecretName', 'app', '--version', '2016-01-20')).code).toBe(0);
+    expect(await sb.run('Kms', 'GetSecretValue', '--SecretName', 'app', '--version', '2016-01-20')).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: 'ERROR: unchecked version 2016-01-20\n\nPlease contact the customer support to get more info about API version\n',
+    });
+  });
+
+  test('a malformed --header is refused on the local backend too', async () => {
+    expect(await sb.run('kms', 'GetSecretValue', '--SecretName', 'app', '--header', 'foo')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'ERROR: invalid flag --header `foo` use `--header HeaderName=Value`\n',
+    });
+  });
+
+  test('--X-FILE refuses bytes that are not UTF-8 instead of changing them', async () => {
+    const file = join(sb.root, 'binary.dat');
+    writeFileSync(file, Buffer.from([0x61, 0xff, 0xfe, 0x62]));
+    expect(await sb.run('kms', 'CreateSecret', '--SecretName', 'bin', '--SecretData-FILE', file, '--VersionId', 'v1')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `ERROR: read file ${file} for --SecretData failed: the file is not UTF-8 text (Base64-encode binary data, e.g. with --SecretDataType binary)\n`,
+    });
+  });
+
+  test('the usage lists no hidden sub-command', async () => {
+    const r = await sb.run();
+    expect(r.stdout).toContain('\nCommands:\n  configure configure credential and settings\n');
+    expect(r.stdout).not.toContain('  version');
+  });
+
+  test('a transport error names no secret value', async () => {
+    const r = await sb.runWith(
+      { ALIYUN_KMS_BACKEND: 'remote' },
+      'kms', 'CreateSecret', '--SecretName', 'app', '--SecretData', 'TOPSECRETVALUE', '--VersionId', 'v1',
+      '--access-key-id', 'AKIDVISIBLE', '--access-key-secret', 'SK', '--endpoint', '127.0.0.1:9', '--insecure', '--region', 'cn-hangzhou',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ERROR: Post "http:\/\/127\.0\.0\.1:9\/\?AccessKeyId=\*\*\*&Action=CreateSecret&.*SecretData=\*\*\*&.*": dial tcp 127\.0\.0\.1:9: connect: connection refused\n$/);
+    expect(r.stderr).not.toMatch(/TOPSECRETVALUE|AKIDVISIBLE/);
+  });
+});

@@ -102,3 +102,12 @@ export function flagList(a: ParsedArgs, name: string): string[] | undefined {
   const v = a.flags.get(name);
   return v === undefined ? undefined : Array.isArray(v) ? v : [v];
 }
+
+/** `--header K=V` values as pairs (split at the first `=`), with the real CLI's error for a bad one. */
+export function headerPairs(a: ParsedArgs): [string, string][] {
+  return (flagList(a, 'header') ?? []).map((h) => {
+    const i = h.indexOf('=');
+    if (i < 0) throw new CliError(`invalid flag --header \`${h}\` use \`--header HeaderName=Value\``);
+    return [h.slice(0, i), h.slice(i + 1)];
+  });
+}

@@ -16,10 +16,8 @@ function tabwriter(rows: [string, string][]): string {
   return rows.map(([a, b]) => a + ' '.repeat(w - [...a].length) + b + '\n').join('');
 }
 
-export const SUB_COMMANDS: [string, string][] = [
-  ['configure', 'configure credential and settings'],
-  ['version', 'print current version'],
-];
+/** Sub-commands listed in the usage (`version` exists too, hidden as in the real CLI). */
+export const SUB_COMMANDS: [string, string][] = [['configure', 'configure credential and settings']];
 
 export function rootUsage(): string {
   const flags = ROOT_FLAGS.filter((f) => !f.hidden).map((f): [string, string] => [`  --${f.name}${f.short ? ',-' + f.short : ''}`, f.help]);

@@ -7,7 +7,7 @@ import type { JsonValue } from '../core/json.js';
 import { KMS_API_NAMES, OPERATIONS } from '../operations/catalog.js';
 import { decodeRequest } from '../operations/spec.js';
 import type { Backend } from '../backends/backend.js';
-import { flagList, flagValue, parseArgv, type ParsedArgs } from './argv.js';
+import { flagList, flagValue, headerPairs, parseArgv, type ParsedArgs } from './argv.js';
 import { ROOT_FLAGS, ROOT_FLAG_NAMES } from './flags.js';
 import { apiHelp, CLI_VERSION, productHelp, rootUsage, SUB_COMMANDS } from './help.js';
 import { PRODUCT_CODES } from './products.js';
@@ -35,8 +35,8 @@ function checkExclusive(a: ParsedArgs): void {
 }
 
 /** The API parameters of the call: names checked against the description, `-FILE` read, required present. */
-function collectParams(api: string, a: ParsedArgs, region: string): Record<string, string> {
-  const op = OPERATIONS[api];
+function collectParams(api: string, a: ParsedArgs, region: string, force: boolean): Record<string, string> {
+  const op = force ? undefined : OPERATIONS[api];
   const params: Record<string, string> = {};
   const seen = new Set<string>();
   for (const { name: given, value } of a.params) {
@@ -44,10 +44,17 @@ function collectParams(api: string, a: ParsedArgs, region: string): Record<strin
     let v = value;
     if (name.endsWith('-FILE')) {
       name = name.slice(0, -5);
+      let bytes: Buffer;
       try {
-        v = readFileSync(v, 'utf8');
+        bytes = readFileSync(v);
       } catch (e: any) {
         throw new CliError(`read file ${v} for --${name} failed: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+      }
+      // Parameters are text: bytes that are not UTF-8 would be changed on the way, so refuse them.
+      try {
+        v = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        throw new CliError(`read file ${v} for --${name} failed: the file is not UTF-8 text (Base64-encode binary data, e.g. with --SecretDataType binary)`);
       }
     }
     if (op && !isKnownParam(op.params, name)) {
@@ -121,7 +128,7 @@ export async function run(argv: string[]): Promise<number> {
     io.out(CLI_VERSION + '\n');
     return 0;
   }
-  if (first !== undefined && SUB_COMMANDS.some(([n]) => n === first) && first !== 'version') {
+  if (first !== undefined && SUB_COMMANDS.some(([n]) => n === first)) {
     const { runSubCommand } = await import('./subcommands.js');
     return runSubCommand(first, a, io);
   }
@@ -138,26 +145,35 @@ export async function run(argv: string[]): Promise<number> {
     else io.out(apiHelp(second));
     return 0;
   }
-  if (product === 'kms' && second !== undefined && /^[a-z][a-z0-9-]*$/.test(second)) return runPlugin(second, argv, io);
+
+  // 6. Profile (validated for the remote backend), backend and region.
+  const { backend, region } = await chooseBackend(a);
+  // A lower-case word after the product is the plug-in path (get/post/put/delete are REST verbs).
+  if (second !== undefined && /^[a-z][a-z0-9-]*$/.test(second) && !['get', 'post', 'put', 'delete'].includes(second)) {
+    if (product === 'kms' && Object.hasOwn(PLUGIN_COMMANDS, second)) return runPlugin(second, argv, io);
+    throw suggestError(`'${product}' is not a valid product. See \`aliyun help\`.`, []);
+  }
   if (a.positionals.length === 3) throw tipError(`can not find api by path ${a.positionals[2]}`, 'Please confirm if the API path exists');
   if (a.positionals.length > 3) throw tipError('too many arguments', 'Use `aliyun --help` to show usage');
-
-  // 6. Profile, backend and region.
-  const version = flagValue(a, 'version');
-  if (version && version !== '2016-01-20' && second !== undefined)
-    throw tipError(`unchecked version ${version}`, 'Please contact the customer support to get more info about API version');
-  if (product !== 'kms') throw productError(product);
-  const { backend, region } = await chooseBackend(a);
   if (second === undefined) {
+    if (product !== 'kms') throw productError(product);
     io.out(productHelp(false));
     return 0;
   }
-  // 10–11. API and parameters.
-  if (!KMS_API_NAMES.includes(second)) throw apiError(second);
+  // 7. The real CLI checks the version against the product code as typed: `Kms` fails.
+  const version = flagValue(a, 'version');
+  if (version && (version !== '2016-01-20' || first !== 'kms'))
+    throw tipError(`unchecked version ${version}`, 'Please contact the customer support to get more info about API version');
+  // 8–9. Product; a malformed --header is refused on either backend.
+  if (product !== 'kms') throw productError(product);
+  headerPairs(a);
+  // 10–11. API and parameters; `--force` skips their checks and sends what was typed.
+  const force = a.flags.has('force');
+  if (!force && !KMS_API_NAMES.includes(second)) throw apiError(second);
   const method = flagValue(a, 'method');
   if (method !== undefined && method !== 'GET' && method !== 'POST')
     throw new CliError(`--method value ${method} is not supported, please set method in {GET|POST}`);
-  const params = collectParams(second, a, region);
+  const params = collectParams(second, a, region, force);
 
   // 12. --cli-dry-run(-json): an unsigned description of the call, on either backend; nothing sent.
   if (a.flags.has('cli-dry-run') || a.flags.has('cli-dry-run-json')) {
@@ -190,10 +206,7 @@ export async function run(argv: string[]): Promise<number> {
 function cliDryRun(backend: Backend, action: string, params: Record<string, string>, region: string, a: ParsedArgs): string {
   const host = (backend as { opts?: { host?: string } }).opts?.host ?? `kms.${region}.aliyuncs.com`;
   const headers: Record<string, string> = { 'Accept-Encoding': 'identity', 'x-sdk-client': 'golang/1.0.0', 'x-sdk-invoke-type': 'common' };
-  for (const h of flagList(a, 'header') ?? []) {
-    const i = h.indexOf('=');
-    if (i > 0) headers[h.slice(0, i)] = h.slice(i + 1);
-  }
+  for (const [k, v] of headerPairs(a)) headers[k] = v;
   const sorted = (o: Record<string, string>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
   const doc = { style: 'RPC', endpoint: host, method: flagValue(a, 'method') || 'POST', headers: sorted(headers), query: sorted(params), action, version: '2016-01-20' };
   const escapes: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };

@@ -5,7 +5,7 @@ import { platform, arch } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CliError } from '../../core/errors.js';
 import { parseLossless, JsonSyntaxError, type JsonValue } from '../../core/json.js';
-import { flagList, flagValue, type ParsedArgs } from '../../cli/argv.js';
+import { flagList, flagValue, headerPairs, type ParsedArgs } from '../../cli/argv.js';
 import { CLI_VERSION } from '../../cli/help.js';
 import { defaultConfigPath, profileString, requestRegion, type Profile } from '../../cli/profile.js';
 import type { Backend, Call } from '../backend.js';
@@ -202,14 +202,6 @@ function seconds(p: Profile, keys: string[], fallback: number): number {
   return fallback;
 }
 
-function parseHeaders(a: ParsedArgs): [string, string][] {
-  return (flagList(a, 'header') ?? []).map((h) => {
-    const i = h.indexOf('=');
-    if (i < 0) throw new CliError(`invalid flag --header \`${h}\` use \`--header HeaderName=Value\``);
-    return [h.slice(0, i), h.slice(i + 1)];
-  });
-}
-
 function throttleSettings(): RemoteOptions['throttle'] {
   const t = { enabled: true, maxAttempts: 3, maxDelayMs: 60000 };
   try {
@@ -236,7 +228,7 @@ export async function createRemoteBackend(a: ParsedArgs, profile: Profile): Prom
   const host = resolveEndpoint(profile, region);
   const scheme: Scheme = a.flags.has('secure') ? 'https' : a.flags.has('insecure') ? 'http' : 'https';
   const method = (flagValue(a, 'method') as 'GET' | 'POST' | undefined) || (a.flags.has('force') ? 'GET' : 'POST');
-  const headers = parseHeaders(a);
+  const headers = headerPairs(a);
   const accept = headers.find(([k]) => k.toLowerCase() === 'accept')?.[1] ?? '';
   const http: HttpOptions = {
     connectTimeoutMs: seconds(profile, ['connect_timeout'], 5) * 1000,

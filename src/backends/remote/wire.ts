@@ -94,7 +94,7 @@ export function signRpc(
 
 export const urlOf = (r: Pick<WireRequest, 'scheme' | 'host' | 'path' | 'query'>) => `${r.scheme}://${r.host}${r.path ?? '/'}${r.query ? '?' + r.query : ''}`;
 
-const SECRET_PARAMS = ['AccessKeyId', 'Signature', 'SecurityToken'];
+const SECRET_PARAMS = ['AccessKeyId', 'Signature', 'SecurityToken', 'SecretData'];
 
 /** The URL with the values of AccessKeyId, Signature and SecurityToken replaced (spec README deviation). */
 export function redactedUrl(r: Pick<WireRequest, 'scheme' | 'host' | 'path' | 'query'>): string {
