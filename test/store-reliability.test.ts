@@ -115,3 +115,43 @@ test('a store file from a newer format is refused, not misread', async () => {
   });
   sb.cleanup();
 });
+
+test('a store whose store.json is gone is refused, never re-created over its secrets', async () => {
+  const sb = new Sandbox();
+  await sb.json('kms', 'CreateSecret', '--SecretName', 'a', '--SecretData', 'KEEPME', '--VersionId', 'v1');
+  const { renameSync } = await import('node:fs');
+  const rootKey = readFileSync(join(sb.store, 'root.key'));
+  renameSync(join(sb.store, 'store.json'), join(sb.root, 'store.json.bak'));
+  expect(await sb.run('kms', 'ListSecrets')).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `ERROR: the local store ${sb.store} has secrets or keys but no store.json; restore store.json from a backup (nothing was changed)\n`,
+  });
+  expect(readFileSync(join(sb.store, 'root.key')).equals(rootKey)).toBe(true);
+  renameSync(join(sb.root, 'store.json.bak'), join(sb.store, 'store.json'));
+  expect((await sb.json('kms', 'GetSecretValue', '--SecretName', 'a')).SecretData).toBe('KEEPME');
+  sb.cleanup();
+});
+
+test('a damaged secret file is reported as such, never half-read', async () => {
+  const sb = new Sandbox();
+  await sb.json('kms', 'CreateSecret', '--SecretName', 'a', '--SecretData', 'x', '--VersionId', 'v1');
+  const dir = join(sb.store, 'regions', 'cn-hangzhou', 'secrets');
+  const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!);
+  const { writeFileSync } = await import('node:fs');
+  for (const content of ['{"name":"a","versions":"x","dataKey":"zz","keyId":null}', '{"name":"a"}', '"x"']) {
+    writeFileSync(file, content);
+    for (const args of [['GetSecretValue', '--SecretName', 'a'], ['DescribeSecret', '--SecretName', 'a'], ['ListSecrets']])
+      expect(await sb.run('kms', ...args)).toEqual({ code: 1, stdout: '', stderr: `ERROR: corrupt store file ${file}: not a record of this store\n` });
+  }
+  sb.cleanup();
+});
+
+test('a store folder made by the user is tightened to 0700 when the store is created', async () => {
+  const sb = new Sandbox();
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(sb.store, { mode: 0o755 });
+  await sb.json('kms', 'ListSecrets');
+  expect((statSync(sb.store).mode & 0o777).toString(8)).toBe('700');
+  sb.cleanup();
+});

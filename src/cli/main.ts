@@ -78,10 +78,10 @@ function collectParams(api: string, a: ParsedArgs, region: string, force: boolea
 }
 
 function isKnownParam(params: Record<string, { type: string; subParams?: readonly string[] }>, name: string): boolean {
-  if (name in params && params[name].type !== 'RepeatList') return true;
+  if (Object.hasOwn(params, name) && params[name].type !== 'RepeatList') return true;
   const m = /^([^.]+)\.(\d+)(?:\.(.+))?$/.exec(name);
   if (!m) return false;
-  const p = params[m[1]];
+  const p = Object.hasOwn(params, m[1]) ? params[m[1]] : undefined;
   if (!p || p.type !== 'RepeatList') return false;
   return m[3] === undefined ? !p.subParams : !!p.subParams?.includes(m[3]);
 }

@@ -8,7 +8,7 @@ export const PLUGIN_COMMANDS: Record<string, () => Promise<{ runCommand(argv: st
 };
 
 export async function runPlugin(name: string, argv: string[], io: Io): Promise<number> {
-  const load = PLUGIN_COMMANDS[name];
+  const load = Object.hasOwn(PLUGIN_COMMANDS, name) ? PLUGIN_COMMANDS[name] : undefined;
   if (!load) {
     const { suggest } = await import('./suggest.js');
     throw suggestError(`'${name}' is not a valid command`, suggest(name, Object.keys(PLUGIN_COMMANDS)));

@@ -19,10 +19,10 @@ UpdateKmsInstanceBindVpc UpdateNetworkRule UpdatePolicy UpdateRotationPolicy Upd
 UpdateSecretRotationPolicy UpdateSecretVersionStage`.split(/\s+/);
 
 /** Operations whose parameters we know: the CLI validates calls to these against the description. */
-export const OPERATIONS: Record<string, OperationSpec> = Object.fromEntries(
+export const OPERATIONS: Record<string, OperationSpec> = Object.assign(Object.create(null), Object.fromEntries(
   ([...Object.values(secrets), ...Object.values(keys)] as unknown[])
     .filter((v): v is OperationSpec => typeof v === 'object' && v !== null && 'params' in v && 'invalidMessage' in v)
     .map((op) => [op.name, op]),
-);
+));
 
 export const PRODUCT = { code: 'kms', name: 'Kms', longName: 'KeyManagementService', version: '2016-01-20' };

@@ -190,7 +190,8 @@ function actionHint(req: IncomingMessage, body: Buffer | undefined): string {
 }
 
 function headerMap(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a signed header named `constructor` must read as absent, not as a function.
+  const out: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(',') : v;
   return out;
 }

@@ -464,7 +464,8 @@ function keyMetadata(k: KeyRecord, s: Session): K.KeyMetadata {
   };
 }
 
-const HANDLERS: HandlerTable = { ...secretHandlers, ...keyHandlers };
+// No prototype: an action named `constructor` or `__proto__` is simply unknown.
+const HANDLERS: HandlerTable = Object.assign(Object.create(null), secretHandlers, keyHandlers);
 
 /** Registers more handlers (rotation, tags, … live in their own modules). */
 export function registerHandlers(table: HandlerTable): void {

@@ -8,12 +8,12 @@
 //   <dir>/regions/<region>/keys/<keyId>.json
 //
 // Metadata is plain JSON (as in the service, metadata is not secret); every secret value is sealed.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash, randomInt } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AAD, DecryptError, deriveRootKey, newKey, newScryptParams, open, seal, type ScryptParams } from './crypto.js';
-import { ensureDir, removeFileDurably, removeTempFiles, withLock, writeFileAtomic } from './fsutil.js';
+import { DIR_MODE, ensureDir, removeFileDurably, removeTempFiles, withLock, writeFileAtomic } from './fsutil.js';
 import type { Tag } from '../../operations/validators.js';
 
 export const STORE_FORMAT = 'aliyun-kms-local';
@@ -99,6 +99,25 @@ export function nowMs(): number {
   return Date.now() + (Number.isFinite(off) ? off * 1000 : 0);
 }
 
+const isObject = (v: any) => !!v && typeof v === 'object' && !Array.isArray(v);
+const strings = (v: any, keys: string[]) => keys.every((k) => typeof v[k] === 'string');
+
+/** The shape every reader relies on; a damaged file is refused rather than half-read. */
+function isSecretRecord(v: any): boolean {
+  return (
+    isObject(v) &&
+    strings(v, ['name', 'type', 'description', 'createTime', 'updateTime', 'dataKey']) &&
+    (v.keyId === null || typeof v.keyId === 'string') &&
+    Array.isArray(v.tags) &&
+    Array.isArray(v.versions) &&
+    v.versions.every((x: any) => isObject(x) && strings(x, ['id', 'createTime', 'dataType', 'value']) && Array.isArray(x.stages))
+  );
+}
+
+function isKeyRecord(v: any): boolean {
+  return isObject(v) && strings(v, ['keyId', 'keySpec', 'keyUsage', 'creationDate', 'material']) && Array.isArray(v.tags);
+}
+
 const fileNameOf = (secretName: string) => createHash('sha256').update(secretName).digest('hex') + '.json';
 
 export class LocalStore {
@@ -133,6 +152,12 @@ export class LocalStore {
   }
 
   private create(headerPath: string): void {
+    // A folder holding secrets or keys without its header is damaged, not new: creating a store
+    // there would replace the root key and make every value unreadable. (A root.key alone is what a
+    // creation interrupted before store.json leaves; nothing was sealed with it yet.)
+    if (existsSync(join(this.dir, 'regions')))
+      throw new StoreError(`the local store ${this.dir} has secrets or keys but no store.json; restore store.json from a backup (nothing was changed)`);
+    chmodSync(this.dir, DIR_MODE);
     const passphrase = process.env.ALIYUN_KMS_LOCAL_PASSPHRASE;
     // A 16-digit account id, like an Alibaba Cloud UID, fixed for the life of the store.
     const accountId = String(randomInt(1, 10)) + Array.from({ length: 15 }, () => randomInt(0, 10)).join('');
@@ -229,7 +254,7 @@ export class RegionStore {
     this.keysDir = join(base, 'keys');
   }
 
-  private readJson<T>(path: string): T | undefined {
+  private readJson<T>(path: string, valid: (v: any) => boolean): T | undefined {
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -237,15 +262,18 @@ export class RegionStore {
       if (e.code === 'ENOENT') return undefined;
       throw e;
     }
+    let v: unknown;
     try {
-      return JSON.parse(text);
-    } catch (e: any) {
-      throw new StoreError(`corrupt store file ${path}: ${e.message}`);
+      v = JSON.parse(text);
+    } catch {
+      throw new StoreError(`corrupt store file ${path}: not JSON`);
     }
+    if (!valid(v)) throw new StoreError(`corrupt store file ${path}: not a record of this store`);
+    return v as T;
   }
 
   readSecret(name: string): SecretRecord | undefined {
-    const rec = this.readJson<SecretRecord>(join(this.secretsDir, fileNameOf(name)));
+    const rec = this.readJson<SecretRecord>(join(this.secretsDir, fileNameOf(name)), isSecretRecord);
     // Two names never share a file unless SHA-256 collides; check anyway.
     return rec && rec.name === name ? rec : undefined;
   }
@@ -260,7 +288,7 @@ export class RegionStore {
   }
 
   /** Every record in a folder (temporary files of interrupted writes are not `.json`). */
-  private readAll<T>(dir: string): T[] {
+  private readAll<T>(dir: string, valid: (v: any) => boolean): T[] {
     let files: string[];
     try {
       files = readdirSync(dir);
@@ -271,19 +299,19 @@ export class RegionStore {
     const out: T[] = [];
     for (const f of files) {
       if (!f.endsWith('.json')) continue;
-      const rec = this.readJson<T>(join(dir, f));
+      const rec = this.readJson<T>(join(dir, f), valid);
       if (rec) out.push(rec);
     }
     return out;
   }
 
   listSecrets(): SecretRecord[] {
-    return this.readAll<SecretRecord>(this.secretsDir);
+    return this.readAll<SecretRecord>(this.secretsDir, isSecretRecord);
   }
 
   readKey(keyId: string): KeyRecord | undefined {
     if (!/^[A-Za-z0-9-]+$/.test(keyId)) return undefined;
-    return this.readJson<KeyRecord>(join(this.keysDir, keyId + '.json'));
+    return this.readJson<KeyRecord>(join(this.keysDir, keyId + '.json'), isKeyRecord);
   }
 
   writeKey(rec: KeyRecord): void {
@@ -292,6 +320,6 @@ export class RegionStore {
   }
 
   listKeys(): KeyRecord[] {
-    return this.readAll<KeyRecord>(this.keysDir);
+    return this.readAll<KeyRecord>(this.keysDir, isKeyRecord);
   }
 }

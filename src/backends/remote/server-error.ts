@@ -4,6 +4,8 @@ import type { WireResponse } from './wire.js';
 
 const SIGNATURE_CODES = ['SignatureDoesNotMatch', 'IncompleteSignature'];
 const STRING_TO_SIGN_MARK = 'server string to sign is:';
+/** `Name%3Dvalue` of a secret parameter inside an (encoded) string to sign, up to the next `%26`. */
+const SIGNED_SECRET = /(&|%26)(SecretData|SecurityToken|AccessKeyId|Signature)%3D.*?(?=%26|$)/g;
 
 export function serverError(res: WireResponse, stringToSign: string): ServiceError {
   let body: unknown;
@@ -33,6 +35,8 @@ export function serverError(res: WireResponse, stringToSign: string): ServiceErr
       serverSide === stringToSign
         ? 'InvalidAccessKeySecret: Please check you AccessKeySecret'
         : 'This may be a bug with the SDK and we hope you can submit this question in the github issue(https://github.com/aliyun/alibaba-cloud-sdk-go/issues), thanks very much';
+    // The gateway echoes every signed parameter; secret values stay out of our error text.
+    e.message = message.replace(SIGNED_SECRET, '$1$2%3D***');
   }
   return e;
 }
