@@ -30,3 +30,33 @@ test('a signature mismatch printed by the CLI names no secret value', async () =
   expect(r.stderr).not.toContain('TOPSECRET');
   expect(SK).not.toBe('WRONG');
 });
+
+test('a write waiting for a lock held by another process does not stop reads; it lands once the lock is free', async () => {
+  const { spawn } = await import('node:child_process');
+  const { mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+  const { hostname } = await import('node:os');
+  const { join } = await import('node:path');
+  expect((await signedCall(srv.url, 'CreateSecret', { SecretName: 'locked', SecretData: 'one', VersionId: 'v1' })).status).toBe(200);
+  // A live process "holds" the store lock, as a CLI writer stopped with Ctrl-Z would.
+  const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  const lockDir = join(sb.store, '.lock');
+  mkdirSync(lockDir);
+  writeFileSync(join(lockDir, 'owner'), JSON.stringify({ pid: holder.pid, host: hostname(), time: Date.now() }));
+  try {
+    let putDone = false;
+    const put = signedCall(srv.url, 'PutSecretValue', { SecretName: 'locked', SecretData: 'two', VersionId: 'v2' }).then((r) => {
+      putDone = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const read = await signedCall(srv.url, 'GetSecretValue', { SecretName: 'locked' });
+    expect([read.status, read.body.SecretData, putDone]).toEqual([200, 'one', false]);
+    rmSync(lockDir, { recursive: true, force: true });
+    const done = await put;
+    expect([done.status, done.body.VersionId]).toEqual([200, 'v2']);
+    expect((await signedCall(srv.url, 'GetSecretValue', { SecretName: 'locked' })).body.SecretData).toBe('two');
+  } finally {
+    holder.kill();
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+});

@@ -4,10 +4,11 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ServiceError, newRequestId } from '../core/errors.js';
-import { handleCall } from '../backends/local/service.js';
+import { handleCall, isWriteAction } from '../backends/local/service.js';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalStore } from '../backends/local/store.js';
+import { LockTimeoutError } from '../backends/local/fsutil.js';
 import '../backends/local/versions.js';
 import { Gateway, regionFromHost, type AuthenticatedCall, type GatewayOptions } from './gateway.js';
 
@@ -155,11 +156,15 @@ export class KmsServer {
       if (faults?.unavailableFraction && Math.random() < faults.unavailableFraction) throw ServerErrors.unavailable();
       if (faults?.throttleFraction && Math.random() < faults.throttleFraction) throw ServerErrors.throttled();
       call = this.gateway.authenticate({ method: req.method ?? 'GET', rawQuery: q < 0 ? '' : url.slice(q + 1), headers: headerMap(req), body });
-      const result = handleCall(this.store.get(), call.action, call.params, call.region);
+      const store = this.store.get();
+      const { action, params, region } = call;
+      // A write waits for the store lock without blocking: reads go on being answered meanwhile.
+      const result = isWriteAction(action) ? await store.writeAsync(() => handleCall(store, action, params, region)) : handleCall(store, action, params, region);
       send(res, 200, result, String(result.RequestId), this.closing ? { Connection: 'close' } : {});
     } catch (e) {
-      const err = e instanceof ServiceError ? e : ServerErrors.internal();
-      if (!(e instanceof ServiceError)) process.stderr.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      // The store lock held past the wait limit by another process: a retryable answer, not a fault of ours.
+      const err = e instanceof ServiceError ? e : e instanceof LockTimeoutError ? ServerErrors.unavailable() : ServerErrors.internal();
+      if (!(e instanceof ServiceError) && !(e instanceof LockTimeoutError)) process.stderr.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
       if (!err.requestId) err.stamp(call?.region ?? regionFromHost(req.headers.host) ?? this.opts.defaultRegion);
       status = err.httpStatus;
       code = err.code;

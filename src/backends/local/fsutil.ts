@@ -156,38 +156,62 @@ function takeOver(lockDir: string): boolean {
 
 export class LockTimeoutError extends Error {}
 
-/**
- * Runs `fn` while holding the store lock. `afterTakeover` runs first when the lock was taken from a
- * dead writer, to clear what that writer left half done.
- */
-export function withLock<T>(lockDir: string, fn: () => T, afterTakeover?: () => void): T {
-  const start = Date.now();
-  let delay = 1;
-  let tookOver = false;
-  for (;;) {
-    try {
-      mkdirSync(lockDir, { mode: DIR_MODE });
-      break;
-    } catch (e: any) {
-      if (e.code !== 'EEXIST') throw e;
-    }
-    if (isStale(lockDir)) {
-      tookOver = takeOver(lockDir) || tookOver;
-      continue;
-    }
-    if (Date.now() - start > WAIT_LIMIT_MS) throw new LockTimeoutError(`timed out waiting for the lock ${lockDir}`);
-    sleepMs(delay + Math.random() * delay);
-    delay = Math.min(delay * 2, 50);
+type Attempt = 'acquired' | 'busy' | 'retry';
+
+/** One try at the lock; a stale lock is taken over on the way (then try again at once). */
+function attemptLock(lockDir: string, state: { tookOver: boolean }): Attempt {
+  try {
+    mkdirSync(lockDir, { mode: DIR_MODE });
+  } catch (e: any) {
+    if (e.code !== 'EEXIST') throw e;
+    if (!isStale(lockDir) || !takeOver(lockDir)) return 'busy';
+    state.tookOver = true;
+    return 'retry';
   }
-  const ownerFile = join(lockDir, 'owner');
-  const fd = openSync(ownerFile, 'w', FILE_MODE);
+  const fd = openSync(join(lockDir, 'owner'), 'w', FILE_MODE);
   writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), time: Date.now() } satisfies LockOwner));
   closeSync(fd);
+  return 'acquired';
+}
+
+function runHolding<T>(lockDir: string, fn: () => T, tookOver: boolean, afterTakeover?: () => void): T {
   try {
     if (tookOver) afterTakeover?.();
     return fn();
   } finally {
     // Never remove a lock that was taken over from us (we held it past STALE_AFTER_MS).
     if (readOwner(lockDir)?.pid === process.pid) removeLockDir(lockDir);
+  }
+}
+
+/**
+ * Runs `fn` while holding the store lock, waiting for it synchronously (a CLI call has nothing else
+ * to do). `afterTakeover` runs first when the lock was taken from a dead writer, to clear what that
+ * writer left half done.
+ */
+export function withLock<T>(lockDir: string, fn: () => T, afterTakeover?: () => void): T {
+  const start = Date.now();
+  const state = { tookOver: false };
+  for (let delay = 1; ; ) {
+    const r = attemptLock(lockDir, state);
+    if (r === 'acquired') return runHolding(lockDir, fn, state.tookOver, afterTakeover);
+    if (r === 'retry') continue;
+    if (Date.now() - start > WAIT_LIMIT_MS) throw new LockTimeoutError(`timed out waiting for the lock ${lockDir}`);
+    sleepMs(delay + Math.random() * delay);
+    delay = Math.min(delay * 2, 50);
+  }
+}
+
+/** The same, waiting without blocking the event loop (the server keeps answering reads meanwhile). */
+export async function withLockAsync<T>(lockDir: string, fn: () => T, afterTakeover?: () => void): Promise<T> {
+  const start = Date.now();
+  const state = { tookOver: false };
+  for (let delay = 1; ; ) {
+    const r = attemptLock(lockDir, state);
+    if (r === 'acquired') return runHolding(lockDir, fn, state.tookOver, afterTakeover);
+    if (r === 'retry') continue;
+    if (Date.now() - start > WAIT_LIMIT_MS) throw new LockTimeoutError(`timed out waiting for the lock ${lockDir}`);
+    await new Promise((res) => setTimeout(res, delay + Math.random() * delay));
+    delay = Math.min(delay * 2, 50);
   }
 }

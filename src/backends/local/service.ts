@@ -472,6 +472,11 @@ export function registerHandlers(table: HandlerTable): void {
   Object.assign(HANDLERS, table);
 }
 
+/** Whether the operation writes (and so runs under the store's write lock). */
+export function isWriteAction(action: string): boolean {
+  return HANDLERS[action]?.writes === true;
+}
+
 export function implementedActions(): string[] {
   return Object.keys(HANDLERS).sort();
 }

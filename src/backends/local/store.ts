@@ -13,7 +13,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AAD, DecryptError, deriveRootKey, newKey, newScryptParams, open, seal, type ScryptParams } from './crypto.js';
-import { DIR_MODE, ensureDir, removeFileDurably, removeTempFiles, withLock, writeFileAtomic } from './fsutil.js';
+import { DIR_MODE, ensureDir, removeFileDurably, removeTempFiles, withLock, withLockAsync, writeFileAtomic } from './fsutil.js';
 import type { Tag } from '../../operations/validators.js';
 
 export const STORE_FORMAT = 'aliyun-kms-local';
@@ -224,7 +224,29 @@ export class LocalStore {
 
   /** Serialises writers across processes. Readers never need it: files are replaced atomically. */
   write<T>(fn: () => T): T {
+    if (this.lockHeld) return fn();
     return withLock(this.lockDir, fn, () => this.removeTempFiles());
+  }
+
+  private lockHeld = false;
+
+  /**
+   * Runs `fn` (synchronous, so nothing else of this process interleaves) holding the lock, waiting
+   * for it without blocking: the server calls this for writes and keeps answering reads meanwhile.
+   */
+  writeAsync<T>(fn: () => T): Promise<T> {
+    return withLockAsync(
+      this.lockDir,
+      () => {
+        this.lockHeld = true;
+        try {
+          return fn();
+        } finally {
+          this.lockHeld = false;
+        }
+      },
+      () => this.removeTempFiles(),
+    );
   }
 
   /** Called with the lock held after a dead writer's lock was taken over: no live writer has temp files. */
