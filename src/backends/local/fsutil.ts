@@ -185,33 +185,41 @@ function runHolding<T>(lockDir: string, fn: () => T, tookOver: boolean, afterTak
 }
 
 /**
+ * Tries for the lock until it is held (returns whether a dead writer's lock was taken over),
+ * yielding how long to wait between tries; the caller waits synchronously or not.
+ */
+function* acquireLock(lockDir: string): Generator<number, boolean> {
+  const start = Date.now();
+  const state = { tookOver: false };
+  for (let delay = 1; ; ) {
+    const r = attemptLock(lockDir, state);
+    if (r === 'acquired') return state.tookOver;
+    if (r === 'retry') continue;
+    if (Date.now() - start > WAIT_LIMIT_MS) throw new LockTimeoutError(`timed out waiting for the lock ${lockDir}`);
+    yield delay + Math.random() * delay;
+    delay = Math.min(delay * 2, 50);
+  }
+}
+
+/**
  * Runs `fn` while holding the store lock, waiting for it synchronously (a CLI call has nothing else
  * to do). `afterTakeover` runs first when the lock was taken from a dead writer, to clear what that
  * writer left half done.
  */
 export function withLock<T>(lockDir: string, fn: () => T, afterTakeover?: () => void): T {
-  const start = Date.now();
-  const state = { tookOver: false };
-  for (let delay = 1; ; ) {
-    const r = attemptLock(lockDir, state);
-    if (r === 'acquired') return runHolding(lockDir, fn, state.tookOver, afterTakeover);
-    if (r === 'retry') continue;
-    if (Date.now() - start > WAIT_LIMIT_MS) throw new LockTimeoutError(`timed out waiting for the lock ${lockDir}`);
-    sleepMs(delay + Math.random() * delay);
-    delay = Math.min(delay * 2, 50);
+  const tries = acquireLock(lockDir);
+  for (let t = tries.next(); ; t = tries.next()) {
+    if (t.done) return runHolding(lockDir, fn, t.value, afterTakeover);
+    sleepMs(t.value);
   }
 }
 
 /** The same, waiting without blocking the event loop (the server keeps answering reads meanwhile). */
 export async function withLockAsync<T>(lockDir: string, fn: () => T, afterTakeover?: () => void): Promise<T> {
-  const start = Date.now();
-  const state = { tookOver: false };
-  for (let delay = 1; ; ) {
-    const r = attemptLock(lockDir, state);
-    if (r === 'acquired') return runHolding(lockDir, fn, state.tookOver, afterTakeover);
-    if (r === 'retry') continue;
-    if (Date.now() - start > WAIT_LIMIT_MS) throw new LockTimeoutError(`timed out waiting for the lock ${lockDir}`);
-    await new Promise((res) => setTimeout(res, delay + Math.random() * delay));
-    delay = Math.min(delay * 2, 50);
+  const tries = acquireLock(lockDir);
+  for (let t = tries.next(); ; t = tries.next()) {
+    if (t.done) return runHolding(lockDir, fn, t.value, afterTakeover);
+    const ms = t.value;
+    await new Promise((res) => setTimeout(res, ms));
   }
 }
