@@ -3,12 +3,13 @@
 import { existsSync } from 'node:fs';
 import { CliError, suggestError } from '../core/errors.js';
 import { flagValue, type ParsedArgs } from './argv.js';
-import { defaultConfigPath, ENV, readConfigFile, type ConfigFile, type Profile } from './profile.js';
+import { defaultConfigPath, readConfigFile, type ConfigFile, type Profile } from '../config/profile.js';
+import { ENV } from '../config/env.js';
 import { useColor, type Io } from './render.js';
-import { goIndentJson, orderProfile, writeConfigFile } from './configure-file.js';
-import { canonicalMode, validateProfile } from '../backends/remote/credentials.js';
+import { goIndentJson, orderProfile, writeConfigFile } from '../config/config-file.js';
+import { canonicalMode, validateProfile } from '../config/credentials.js';
 import { suggest } from './suggest.js';
-import { CLI_VERSION } from './help.js';
+import { CLI_VERSION } from '../core/version.js';
 
 const SUBCOMMANDS = ['get', 'set', 'list', 'delete', 'switch'];
 

@@ -3,10 +3,10 @@
 import { PRODUCT, KMS_API_NAMES, OPERATIONS } from '../operations/catalog.js';
 import { compareCodePoints } from '../core/json.js';
 import { ROOT_FLAGS } from './flags.js';
-import { useColor } from './render.js';
+import { useColor } from '../core/color.js';
+import { CLI_VERSION } from '../core/version.js';
 
-/** The real CLI release whose behaviour this build reproduces (`aliyun version` prints it). */
-export const CLI_VERSION = '3.4.11';
+export { CLI_VERSION };
 
 const HEAD = `Alibaba Cloud Command Line Interface Version ${CLI_VERSION}\n`;
 

@@ -11,7 +11,7 @@ import { flagList, flagValue, headerPairs, parseArgv, type ParsedArgs } from './
 import { ROOT_FLAGS, ROOT_FLAG_NAMES } from './flags.js';
 import { apiHelp, CLI_VERSION, productHelp, rootUsage, SUB_COMMANDS } from './help.js';
 import { PRODUCT_CODES } from './products.js';
-import { defaultConfigPath, hasCredentials, readConfigFile, requestRegion, resolveProfile } from './profile.js';
+import { defaultConfigPath, hasCredentials, readConfigFile, remoteOptions, requestRegion, resolveProfile } from './profile.js';
 import { reportError, type Io } from './render.js';
 import { suggest } from './suggest.js';
 import { PLUGIN_COMMANDS, runPlugin } from './plugins.js';
@@ -94,7 +94,7 @@ async function chooseBackend(a: ParsedArgs): Promise<{ backend: Backend; region:
   const remote = forced === 'remote' || (!forced && hasCredentials(profile));
   if (remote) {
     const { createRemoteBackend } = await import('../backends/remote/index.js');
-    return createRemoteBackend(a, profile);
+    return createRemoteBackend(remoteOptions(a, profile));
   }
   const region = requestRegion(a, profile);
   if (!forced) {

@@ -1,180 +1,60 @@
-// Profile selection and the field overlay of the real CLI (aliyun-cli-behavior.md §5, §6): which
-// profile of ~/.aliyun/config.json is in force, and what flags and environment add to it.
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { tipError } from '../core/errors.js';
-import { JsonSyntaxError, parseLossless } from '../core/json.js';
-import { flagValue, type ParsedArgs } from './argv.js';
+// The command line's side of the configuration: turns parsed flags into what src/config and the
+// remote backend take (a ProfileRequest, RemoteBackendOptions). The rules themselves live in src/config.
+import { defaultConfigPath, resolveProfile as resolveProfileRequest, PROFILE_FLAGS, type Profile, type ProfileRequest, type ResolvedProfile } from '../config/profile.js';
+import { resolveRegion } from '../config/region.js';
+import type { RemoteBackendOptions } from '../backends/remote/options.js';
+import { flagList, flagValue, type ParsedArgs } from './argv.js';
 
-/** A profile as stored in config.json (snake_case keys; unknown keys are kept). */
-export type Profile = Record<string, unknown> & { name: string; mode?: string };
+export { defaultConfigPath, hasCredentials, profileString, readConfigFile, type ConfigFile, type Profile, type ResolvedProfile } from '../config/profile.js';
+export { ENV } from '../config/env.js';
 
-export interface ConfigFile {
-  current: string;
-  profiles: Profile[];
-  meta_path?: string;
-  [k: string]: unknown;
-}
-
-export function defaultConfigPath(): string {
-  return join(process.env.HOME ?? homedir(), '.aliyun', 'config.json');
-}
-
-/** Reads config.json; undefined when the file does not exist. A broken file is an error (exit 3). */
-export function readConfigFile(path: string): ConfigFile | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e: any) {
-    if (e.code === 'ENOENT') return undefined;
-    throw tipError(`load current configuration failed init config failed ${e.message}`);
+export function profileRequest(a: ParsedArgs): ProfileRequest {
+  const flags: Record<string, string> = {};
+  for (const [name] of PROFILE_FLAGS) {
+    const v = flagValue(a, name);
+    if (v !== undefined) flags[name] = v;
   }
-  let cfg: any;
-  try {
-    // Our parser's messages name one character at most: V8's quote the file, secrets included.
-    parseLossless(text);
-    cfg = JSON.parse(text);
-  } catch (e: any) {
-    throw tipError(`load current configuration failed init config failed ${e instanceof JsonSyntaxError ? e.message : 'invalid JSON'}`);
-  }
-  if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) throw tipError('load current configuration failed init config failed the configuration is not a JSON object');
-  if (!Array.isArray(cfg.profiles)) cfg.profiles = [];
-  if (typeof cfg.current !== 'string') cfg.current = '';
-  return cfg as ConfigFile;
+  return { configPath: flagValue(a, 'config-path'), profile: flagValue(a, 'profile'), mode: flagValue(a, 'mode'), flags };
 }
-
-const firstEnv = (...names: string[]) => {
-  for (const n of names) {
-    const v = process.env[n];
-    if (v) return v;
-  }
-  return undefined;
-};
-
-export const ENV = {
-  accessKeyId: () => firstEnv('ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABACLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY_ID', 'ACCESS_KEY_ID'),
-  accessKeySecret: () => firstEnv('ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABACLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_ACCESS_KEY_SECRET', 'ACCESS_KEY_SECRET'),
-  stsToken: () => firstEnv('ALIBABA_CLOUD_SECURITY_TOKEN', 'ALIBABACLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN', 'SECURITY_TOKEN'),
-  region: () => firstEnv('ALIBABA_CLOUD_REGION_ID', 'ALIBABACLOUD_REGION_ID', 'ALICLOUD_REGION_ID', 'REGION_ID', 'REGION'),
-  stsEndpoint: () => firstEnv('ALIBABA_CLOUD_STS_ENDPOINT'),
-  endpointType: () => firstEnv('ALIBABA_CLOUD_ENDPOINT_TYPE', 'ALIBABACLOUD_ENDPOINT_TYPE', 'ALICLOUD_ENDPOINT_TYPE', 'ENDPOINT_TYPE'),
-  endpoint: () => firstEnv('ALIBABA_CLOUD_ENDPOINT'),
-  credentialsUri: () => firstEnv('ALIBABA_CLOUD_CREDENTIALS_URI'),
-  oidcProviderArn: () => firstEnv('ALIBABACLOUD_OIDC_PROVIDER_ARN', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN'),
-  oidcTokenFile: () => firstEnv('ALIBABACLOUD_OIDC_TOKEN_FILE', 'ALIBABA_CLOUD_OIDC_TOKEN_FILE'),
-  roleArn: () => firstEnv('ALIBABACLOUD_ROLE_ARN', 'ALIBABA_CLOUD_ROLE_ARN'),
-  externalId: () => firstEnv('ALIBABACLOUD_EXTERNAL_ID', 'ALIBABA_CLOUD_EXTERNAL_ID'),
-};
-
-/** flag name → profile key, for the overlay (flags > profile > environment). */
-const FLAG_FIELDS: [flag: string, key: string, env?: () => string | undefined][] = [
-  ['access-key-id', 'access_key_id', ENV.accessKeyId],
-  ['access-key-secret', 'access_key_secret', ENV.accessKeySecret],
-  ['sts-token', 'sts_token', ENV.stsToken],
-  ['region', 'region_id', ENV.region],
-  ['sts-region', 'sts_region'],
-  ['sts-endpoint', 'sts_endpoint', ENV.stsEndpoint],
-  ['ram-role-name', 'ram_role_name'],
-  ['ram-role-arn', 'ram_role_arn', ENV.roleArn],
-  ['role-session-name', 'ram_session_name'],
-  ['external-id', 'external_id', ENV.externalId],
-  ['source-profile', 'source_profile'],
-  ['private-key', 'private_key'],
-  ['key-pair-name', 'key_pair_name'],
-  ['expired-seconds', 'expired_seconds'],
-  ['process-command', 'process_command'],
-  ['oidc-provider-arn', 'oidc_provider_arn', ENV.oidcProviderArn],
-  ['oidc-token-file', 'oidc_token_file', ENV.oidcTokenFile],
-  ['cloud-sso-sign-in-url', 'cloud_sso_sign_in_url'],
-  ['cloud-sso-access-config', 'cloud_sso_access_config'],
-  ['cloud-sso-account-id', 'cloud_sso_account_id'],
-  ['oauth-site-type', 'oauth_site_type'],
-  ['endpoint-type', 'endpoint_type', ENV.endpointType],
-  ['endpoint', 'endpoint', ENV.endpoint],
-  ['external-account-type', 'external_account_type'],
-  ['bearer-token', 'bearer_token'],
-  ['bearer-token-header-key', 'bearer_token_header_key'],
-  ['read-timeout', 'read_timeout'],
-  ['connect-timeout', 'connect_timeout'],
-  ['retry-count', 'retry_count'],
-];
-
-/** Flags whose presence lets `--mode` overlay the profile (§2.2 gotcha). */
-const CREDENTIAL_FLAGS = ['access-key-id', 'access-key-secret', 'sts-token', 'ram-role-name', 'ram-role-arn', 'role-session-name', 'private-key', 'key-pair-name', 'oidc-provider-arn', 'oidc-token-file'];
-
-export interface ResolvedProfile {
-  profile: Profile;
-  configPath: string;
-  config?: ConfigFile;
-}
-
-const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
 /** Selects the profile in force and overlays flags and environment on it. */
-export function resolveProfile(args: ParsedArgs): ResolvedProfile {
-  const configPath = flagValue(args, 'config-path') || defaultConfigPath();
-  const ignore = process.env.ALIBABA_CLOUD_IGNORE_PROFILE === 'TRUE' || process.env.ALIBABACLOUD_IGNORE_PROFILE === 'TRUE';
-  let profile: Profile;
-  let config: ConfigFile | undefined;
-  if (ignore) profile = { name: 'default', mode: '', region_id: 'cn-hangzhou' };
-  else {
-    config = readConfigFile(configPath);
-    const flagProfile = flagValue(args, 'profile');
-    const name = flagProfile || process.env.ALIBABACLOUD_PROFILE || process.env.ALIBABA_CLOUD_PROFILE || process.env.ALICLOUD_PROFILE || config?.current || 'default';
-    const found = config?.profiles.find((p) => p && p.name === name);
-    if (found) profile = { ...found };
-    else if (!config && name === 'default') profile = { name: 'default', mode: '', output_format: 'json' };
-    else if (flagProfile) throw tipError(`unknown profile ${name}, run configure to check`);
-    else throw tipError(`load current configuration failed unknown profile ${name}, run configure to check`);
-  }
-
-  const modeFlag = flagValue(args, 'mode');
-  const modeOnly = !!modeFlag && !CREDENTIAL_FLAGS.some((f) => args.flags.has(f));
-  if (modeFlag) profile.mode = modeFlag;
-  if (!modeOnly) {
-    for (const [flag, key, env] of FLAG_FIELDS) {
-      const fv = flagValue(args, flag);
-      if (fv !== undefined && fv !== '') profile[key] = fv;
-      else if (!str(profile[key]) && env && !(ignore && key === 'region_id')) {
-        const ev = env();
-        if (ev) profile[key] = ev;
-      }
-    }
-  }
-  if (!profile.mode) profile.mode = detectMode(profile);
-  // §6.2: this variable forces Anonymous, which the KMS path then refuses.
-  if (process.env.ALIBABA_CLOUD_PROFILE_MODE === 'Anonymous') profile.mode = 'Anonymous';
-  return { profile, configPath, config };
+export function resolveProfile(a: ParsedArgs): ResolvedProfile {
+  return resolveProfileRequest(profileRequest(a));
 }
 
-/** Mode auto-detection when none is set (§6.2). */
-function detectMode(p: Profile): string {
-  const has = (k: string) => !!str(p[k]);
-  if (has('access_key_id') && has('access_key_secret')) return has('sts_token') ? 'StsToken' : has('ram_role_arn') ? 'RamRoleArn' : 'AK';
-  if (has('private_key') && has('key_pair_name')) return 'RsaKeyPair';
-  if (has('ram_role_name')) return 'EcsRamRole';
-  if (has('process_command')) return 'External';
-  if (has('oidc_provider_arn') && has('oidc_token_file') && has('ram_role_arn')) return 'OIDC';
-  if (has('cloud_sso_sign_in_url')) return 'CloudSSO';
-  if (has('bearer_token')) return 'BearerToken';
-  return '';
+/** The region a call asked for: --region > --RegionId (the profile's otherwise). */
+export function requestedRegion(a: ParsedArgs): string | undefined {
+  return flagValue(a, 'region') || flagValue(a, 'RegionId') || undefined;
 }
-
-/** Whether the profile in force names a way to obtain credentials (the remote backend's condition). */
-export function hasCredentials(p: Profile): boolean {
-  return !!p.mode || !!ENV.credentialsUri() || !!str(p.credentials_uri);
-}
-
-const REGION_RE = /^[a-zA-Z0-9-]*$/;
 
 /** The request region: --region > --RegionId > profile > environment (already overlaid) > cn-hangzhou. */
-export function requestRegion(args: ParsedArgs, p: Profile, fallback = 'cn-hangzhou'): string {
-  const region = flagValue(args, 'region') || flagValue(args, 'RegionId') || str(p.region_id) || fallback;
-  if (!REGION_RE.test(region)) throw tipError(`invalid region ${region}`);
-  return region;
+export function requestRegion(a: ParsedArgs, p: Profile, fallback = 'cn-hangzhou'): string {
+  return resolveRegion(requestedRegion(a), p, fallback);
 }
 
-export function profileString(p: Profile, key: string): string {
-  return str(p[key]);
+/**
+ * What the remote backend is given for a call. A malformed `--header` is left out here: the CLI
+ * refuses it itself (after the profile checks, as the real CLI orders them) before anything is sent.
+ */
+export function remoteOptions(a: ParsedArgs, profile: Profile, configPath = flagValue(a, 'config-path') || ''): RemoteBackendOptions {
+  const headers: [string, string][] = [];
+  for (const h of flagList(a, 'header') ?? []) {
+    const i = h.indexOf('=');
+    if (i >= 0) headers.push([h.slice(0, i), h.slice(i + 1)]);
+  }
+  const method = flagValue(a, 'method');
+  return {
+    profile,
+    configPath: configPath || defaultConfigPath(),
+    region: requestedRegion(a),
+    transport: {
+      scheme: a.flags.has('secure') ? 'https' : a.flags.has('insecure') ? 'http' : 'https',
+      method: method === 'GET' || method === 'POST' ? method : a.flags.has('force') ? 'GET' : 'POST',
+      apiVersion: flagValue(a, 'version') || undefined,
+      headers,
+      skipVerify: a.flags.has('skip-secure-verify'),
+      userAgent: flagValue(a, 'user-agent'),
+      logLevel: flagValue(a, 'log-level'),
+    },
+  };
 }

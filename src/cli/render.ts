@@ -1,17 +1,14 @@
 // How the CLI writes errors (aliyun-cli-behavior.md §4.1, §4.3). Deliberate deviation: colour only
 // when the stream is a terminal, NO_COLOR (any value) turns it off and FORCE_COLOR on.
 import { CliError, ServiceError } from '../core/errors.js';
+import { useColor } from '../core/color.js';
+import type { Io } from '../core/io.js';
+
+export { useColor };
 
 const RED = '\x1b[1;31m';
 const YELLOW = '\x1b[1;33m';
 const RESET = '\x1b[0m';
-
-export function useColor(stream: NodeJS.WriteStream): boolean {
-  if (process.env.NO_COLOR) return false;
-  const force = process.env.FORCE_COLOR;
-  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
-  return Boolean(stream.isTTY);
-}
 
 const paint = (on: boolean, code: string, s: string) => (on ? code + s + RESET : s);
 
@@ -64,10 +61,7 @@ export function serverErrorText(e: ServiceError): string {
   return lines.join('\n');
 }
 
-export interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
+export type { Io } from '../core/io.js';
 
 /** Prints an error as the real CLI does and returns its exit code. */
 export function reportError(e: unknown, io: Io): number {

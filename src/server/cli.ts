@@ -2,8 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CliError } from '../core/errors.js';
-import { useColor, type Io } from '../cli/render.js';
-import { ENV } from '../cli/profile.js';
+import { useColor } from '../core/color.js';
+import type { Io } from '../core/io.js';
+import { ENV } from '../config/env.js';
 import { REGION_ID, type Credential } from './gateway.js';
 import type { Faults, RequestLogEntry } from './server.js';
 

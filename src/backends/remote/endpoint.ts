@@ -1,5 +1,5 @@
 // KMS endpoint resolution (aliyun-cli-behavior.md §7.1), deterministically: no Location-service call.
-import { profileString, type Profile } from '../../cli/profile.js';
+import { profileString, type Profile } from '../../config/profile.js';
 
 const VPC_REGIONS = new Set(
   `us-west-1 us-east-1 me-east-1 me-central-1 eu-west-1 eu-central-1 cn-zhengzhou-jva cn-zhangjiakou cn-wulanchabu

@@ -5,11 +5,13 @@ import { platform, arch } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CliError } from '../../core/errors.js';
 import { parseLossless, JsonSyntaxError, type JsonValue } from '../../core/json.js';
-import { flagList, flagValue, headerPairs, type ParsedArgs } from '../../cli/argv.js';
-import { CLI_VERSION } from '../../cli/help.js';
-import { defaultConfigPath, profileString, requestRegion, type Profile } from '../../cli/profile.js';
+import { CLI_VERSION } from '../../core/version.js';
+import { defaultConfigPath, profileString, type Profile } from '../../config/profile.js';
+import { resolveRegion } from '../../config/region.js';
+import { validateProfile } from '../../config/credentials.js';
+import type { RemoteBackendOptions } from './options.js';
 import type { Backend, Call } from '../backend.js';
-import { resolveCredentials, validateProfile } from './credentials.js';
+import { resolveCredentials } from './credentials.js';
 import { serverError } from './server-error.js';
 import { resolveEndpoint } from './endpoint.js';
 import { goEncodeValues, goUrlError, send, signRpc, TransportError, type Credentials, type HttpOptions, type Scheme, type WireRequest, type WireResponse } from './wire.js';
@@ -184,10 +186,10 @@ function transportFailure(wire: WireRequest, e: TransportError, retryCount: numb
 const GOOS: Record<string, string> = { win32: 'windows', darwin: 'darwin', linux: 'linux', freebsd: 'freebsd' };
 const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' };
 
-function userAgent(a: ParsedArgs): string {
+function userAgent(extra: string | undefined): string {
   let ua = `AlibabaCloud (${GOOS[platform()] ?? platform()}; ${GOARCH[arch()] ?? arch()}) Golang/1.23.8 Core/${SDK_CORE_VERSION} Aliyun-CLI/${CLI_VERSION}`;
   if (process.env.ALIBABA_CLOUD_VENDOR) ua += ` vendor/${process.env.ALIBABA_CLOUD_VENDOR}`;
-  for (const src of [process.env.ALIBABA_CLOUD_USER_AGENT, flagValue(a, 'user-agent')])
+  for (const src of [process.env.ALIBABA_CLOUD_USER_AGENT, extra])
     for (const word of (src ?? '').split(/\s+/)) if (/^[^/\s]+\/[^/\s]+$/.test(word)) ua += ` ${word}`;
   if (process.env.ALIYUN_USER_AGENT) ua += ` Extra/${process.env.ALIYUN_USER_AGENT}`;
   return ua;
@@ -222,36 +224,35 @@ function throttleSettings(): RemoteOptions['throttle'] {
 }
 
 /** Validates the profile (exit 3), resolves the endpoint and the call settings; keys are fetched on first use. */
-export async function createRemoteBackend(a: ParsedArgs, profile: Profile): Promise<{ backend: Backend; region: string }> {
+export async function createRemoteBackend(o: RemoteBackendOptions): Promise<{ backend: Backend; region: string }> {
+  const { profile, transport: t } = o;
   validateProfile(profile);
-  const region = requestRegion(a, profile);
-  const host = resolveEndpoint(profile, region);
-  const scheme: Scheme = a.flags.has('secure') ? 'https' : a.flags.has('insecure') ? 'http' : 'https';
-  const method = (flagValue(a, 'method') as 'GET' | 'POST' | undefined) || (a.flags.has('force') ? 'GET' : 'POST');
-  const headers = headerPairs(a);
+  const region = resolveRegion(o.region, profile);
+  const host = t.endpoint || resolveEndpoint(profile, region);
+  const headers = t.headers ?? [];
   const accept = headers.find(([k]) => k.toLowerCase() === 'accept')?.[1] ?? '';
   const http: HttpOptions = {
-    connectTimeoutMs: seconds(profile, ['connect_timeout'], 5) * 1000,
-    readTimeoutMs: seconds(profile, ['read_timeout', 'retry_timeout'], 10) * 1000,
-    skipVerify: a.flags.has('skip-secure-verify'),
+    connectTimeoutMs: (t.connectTimeoutSeconds ?? seconds(profile, ['connect_timeout'], 5)) * 1000,
+    readTimeoutMs: (t.readTimeoutSeconds ?? seconds(profile, ['read_timeout', 'retry_timeout'], 10)) * 1000,
+    skipVerify: !!t.skipVerify,
   };
   const retry = profileString(profile, 'retry_count');
-  const logLevel = (flagValue(a, 'log-level') ?? '').toUpperCase();
+  const logLevel = (t.logLevel ?? '').toUpperCase();
   const opts: RemoteOptions = {
     host,
-    scheme,
-    method,
-    version: flagValue(a, 'version') || API_VERSION,
+    scheme: t.scheme ?? 'https',
+    method: t.method ?? 'POST',
+    version: t.apiVersion || API_VERSION,
     headers,
     http,
-    retryCount: /^\d+$/.test(retry) ? Number(retry) : 0,
+    retryCount: t.retryCount ?? (/^\d+$/.test(retry) ? Number(retry) : 0),
     throttle: throttleSettings(),
     logInfo: logLevel === 'INFO' || logLevel === 'DEBUG',
     format: /xml/i.test(accept) ? 'XML' : 'JSON',
-    userAgent: userAgent(a),
+    userAgent: userAgent(t.userAgent),
   };
-  const configPath = flagValue(a, 'config-path') || defaultConfigPath();
   // Credential sources get the CLI's default timeouts, not the API call's flags.
-  const backend = new RemoteBackend(opts, () => resolveCredentials(profile, { configPath, http: { connectTimeoutMs: 5000, readTimeoutMs: 10000 } }));
+  const backend = new RemoteBackend(opts, () => resolveCredentials(profile, { configPath: o.configPath, http: { connectTimeoutMs: 5000, readTimeoutMs: 10000 } }));
   return { backend, region };
 }
+export type { RemoteBackendOptions, RemoteTransportOptions } from './options.js';
