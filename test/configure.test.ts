@@ -94,9 +94,17 @@ describe('config.json compatibility', () => {
       '--endpoint', 'kms.example.test',
     ]);
     expect(set).toEqual({ code: 0, stdout: '', stderr: '' });
+    // A missing file reads as NewConfiguration() (config/configuration.go): its empty "default"
+    // profile is written too, as the real `configure set` does.
     expect(readFileSync(cfgPath, 'utf8')).toBe(`{
 	"current": "new",
 	"profiles": [
+		{
+			"name": "default",
+			"mode": "",
+			"output_format": "json",
+			"language": "en"
+		},
 		{
 			"name": "new",
 			"mode": "StsToken",
@@ -207,7 +215,10 @@ describe('configure get / list / delete / switch', () => {
     expect(await aliyun(['configure', 'lst'])).toEqual({ code: 2, stdout: '\nDid you mean:\n  list\n', stderr: "ERROR: 'lst' is not a valid command\n" });
     const bad = await aliyun(['configure', 'list', '--foo']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('ERROR: invalid flag --foo; available flags: --config-path, --profile, -p\n');
+    // `list` knows the root's persistent flags and --help (cli/context.go EnterCommand, config/flags.go).
+    expect(bad.stderr).toBe(
+      'ERROR: invalid flag --foo; available flags: --bearer-token, --bearer-token-header-key, --cloud-sso-access-config, --cloud-sso-account-id, --cloud-sso-sign-in-url, --config-path, --endpoint, --endpoint-type, --help, --mode, --oauth-site-type, --profile, --ram-role-name, --skip-secure-verify, -e, -h, -p\n',
+    );
   });
 
   test('--help prints usage and reads nothing', async () => {
@@ -263,7 +274,9 @@ describe('interactive configure', () => {
     expect(r.stdout.trimEnd().split('\n')).toHaveLength(16);
   });
 
-  test('--mode on the current profile: the mode-change warning, a language answer other than zh/en falls back to the environment language', async () => {
+  // config/configure.go doConfigure: an answer other than zh/en becomes i18n.GetLanguage(), which
+  // main.go set from the current profile's language (here prod's `zh`).
+  test('--mode on the current profile: the mode-change warning, a language answer other than zh/en falls back to the CLI language', async () => {
     writeGoConfig();
     const r = await aliyun(['configure', '--mode', 'EcsRamRole'], 'role-x\ncn-hangzhou\nfr\n', checkEnv);
     expect(r.code).toBe(0);
@@ -278,6 +291,6 @@ describe('interactive configure', () => {
         '-----------------------------------------------\n!!! Configure Failed please configure again !!!\n-----------------------------------------------\n',
     );
     const prod = JSON.parse(readFileSync(cfgPath, 'utf8')).profiles[1];
-    expect(prod).toMatchObject({ mode: 'EcsRamRole', ram_role_name: 'role-x', region_id: 'cn-hangzhou', language: 'en' });
+    expect(prod).toMatchObject({ mode: 'EcsRamRole', ram_role_name: 'role-x', region_id: 'cn-hangzhou', language: 'zh' });
   });
 });

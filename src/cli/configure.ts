@@ -3,20 +3,25 @@
 import { existsSync } from 'node:fs';
 import { CliError, suggestError } from '../core/errors.js';
 import { flagValue, type ParsedArgs } from './argv.js';
-import { defaultConfigPath, readConfigFile, type ConfigFile, type Profile } from '../config/profile.js';
+import { ConfigReadError, defaultConfigPath, detectMode, environmentLanguage, newProfile, readConfigFile, readConfigText, type ConfigFile, type Profile } from '../config/profile.js';
 import { ENV } from '../config/env.js';
 import { useColor, type Io } from './render.js';
-import { goIndentJson, orderProfile, writeConfigFile } from '../config/config-file.js';
-import { canonicalMode, validateProfile } from '../config/credentials.js';
+import { goIndentJson, INT_KEYS, orderProfile, PROFILE_KEYS, writeConfigFile } from '../config/config-file.js';
+import { normalizeMode, profileProblem } from '../config/credentials.js';
+import { checkConfigureWords, CONFIGURE_SUBCOMMANDS, wordsAfterConfigure } from './configure-args.js';
 import { suggest } from './suggest.js';
 import { CLI_VERSION } from '../core/version.js';
 
-const SUBCOMMANDS = ['get', 'set', 'list', 'delete', 'switch'];
+/** config/configure.go GetLastChars: the last n bytes, or one `*` per byte when there are no more than n. */
+function lastChars(s: string, n: number): string {
+  const b = Buffer.from(s);
+  return b.length > n ? b.subarray(b.length - n).toString() : '*'.repeat(b.length);
+}
 
-/** All but the last 3 characters replaced by `*` (≤ 3 characters: all). */
-export function mask(s: string): string {
-  if (s.length <= 3) return '*'.repeat(s.length);
-  return '*'.repeat(s.length - 3) + s.slice(-3);
+/** config/configure.go MosaicString: one `*` per byte but the last n. */
+function mosaic(s: string, n: number): string {
+  const b = Buffer.from(s);
+  return b.length > n ? '*'.repeat(b.length - n) + b.subarray(b.length - n).toString() : '*'.repeat(b.length);
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
@@ -25,53 +30,21 @@ function configPathOf(a: ParsedArgs): string {
   return flagValue(a, 'config-path') || defaultConfigPath();
 }
 
-function emptyConfig(): ConfigFile {
-  return { current: '', profiles: [], meta_path: '' };
-}
 
-/** Flag → profile key for `configure set` and the interactive defaults. */
-const SET_FLAGS: [flag: string, key: string][] = [
-  ['access-key-id', 'access_key_id'],
-  ['access-key-secret', 'access_key_secret'],
-  ['sts-token', 'sts_token'],
-  ['sts-region', 'sts_region'],
-  ['sts-endpoint', 'sts_endpoint'],
-  ['ram-role-name', 'ram_role_name'],
-  ['ram-role-arn', 'ram_role_arn'],
-  ['role-session-name', 'ram_session_name'],
-  ['external-id', 'external_id'],
-  ['source-profile', 'source_profile'],
-  ['private-key', 'private_key'],
-  ['key-pair-name', 'key_pair_name'],
-  ['expired-seconds', 'expired_seconds'],
-  ['region', 'region_id'],
-  ['language', 'language'],
-  ['read-timeout', 'read_timeout'],
-  ['connect-timeout', 'connect_timeout'],
-  ['retry-count', 'retry_count'],
-  ['process-command', 'process_command'],
-  ['oidc-provider-arn', 'oidc_provider_arn'],
-  ['oidc-token-file', 'oidc_token_file'],
-  ['cloud-sso-sign-in-url', 'cloud_sso_sign_in_url'],
-  ['cloud-sso-access-config', 'cloud_sso_access_config'],
-  ['cloud-sso-account-id', 'cloud_sso_account_id'],
-  ['oauth-site-type', 'oauth_site_type'],
-  ['endpoint-type', 'endpoint_type'],
-  ['endpoint', 'endpoint'],
-  ['external-account-type', 'external_account_type'],
-  ['bearer-token', 'bearer_token'],
-  ['bearer-token-header-key', 'bearer_token_header_key'],
-];
-
-function rejectUnknownFlags(a: ParsedArgs, sub: string): void {
-  const p = a.params[0];
-  if (!p) return;
-  const allowed = sub === 'list' ? ['config-path', 'profile', 'p'] : ['config-path', 'profile', 'mode', ...SET_FLAGS.map(([f]) => f)];
-  const close = suggest(p.name, allowed);
-  throw suggestError(
-    close.length ? `invalid flag --${p.name}, did you mean --${close[0]}?` : `invalid flag --${p.name}; available flags: ${allowed.map((f) => (f.length === 1 ? '-' + f : '--' + f)).sort().join(', ')}`,
-    [],
-  );
+/**
+ * config/configuration.go LoadConfigurationWithContext, for get/list/delete/switch: no migration, a
+ * missing file is an error, and a --config-path that does not exist is refused as such.
+ */
+function loadExisting(a: ParsedArgs): { ok: true; cfg: ConfigFile; path: string } | { ok: false; cause: string } {
+  const custom = flagValue(a, 'config-path');
+  const path = custom || defaultConfigPath();
+  if (!existsSync(path)) return { ok: false, cause: custom ? `config path input does not exist: ${custom}` : `stat ${path}: no such file or directory` };
+  try {
+    return { ok: true, cfg: readConfigText(path), path };
+  } catch (e) {
+    if (e instanceof ConfigReadError) return { ok: false, cause: e.detail };
+    throw e;
+  }
 }
 
 const CONFIGURE_HELP = `Alibaba Cloud Command Line Interface Version ${CLI_VERSION}
@@ -89,55 +62,134 @@ Commands:
   switch  switch default profile
 `;
 
-export async function runConfigure(a: ParsedArgs, io: Io): Promise<number> {
-  const sub = a.positionals[1];
+const NOT_IN_THIS_BUILD = new Set(['safety-policy', 'ai-mode', 'plugin-settings']);
+
+export async function runConfigure(a: ParsedArgs, io: Io, argv: string[] = process.argv.slice(2)): Promise<number> {
+  // Flags the (sub-)command does not know are refused first, as the real parser does.
+  const words = checkConfigureWords(wordsAfterConfigure(argv));
   // Help never reads stdin or touches the file.
-  if (a.flags.has('help') || sub === 'help') {
+  if (words.help || a.flags.has('help')) {
     io.out(CONFIGURE_HELP);
     return 0;
   }
-  if (sub !== undefined && !SUBCOMMANDS.includes(sub)) throw suggestError(`'${sub}' is not a valid command`, suggest(sub, SUBCOMMANDS));
-  if (a.positionals.length > 2 && sub !== 'get') throw new CliError(`too many arguments`);
-  rejectUnknownFlags(a, sub ?? '');
+  const { sub, args } = words;
+  if (sub === undefined) {
+    // config/configure.go: the bare command takes no words.
+    if (args.length) throw suggestError(`'${args[0]}' is not a valid command`, suggest(args[0], CONFIGURE_SUBCOMMANDS));
+    return configureInteractive(a, io);
+  }
+  if (NOT_IN_THIS_BUILD.has(sub)) throw new CliError(`'aliyun configure ${sub}' is not available in this build: it configures features outside KMS`);
+  // Words after set/list/delete/switch are ignored, as in the real CLI; get reads them as keys.
   switch (sub) {
     case 'set':
       return configureSet(a);
     case 'get':
-      return configureGet(a, io);
+      return configureGet(a, args, io);
     case 'list':
       return configureList(a, io);
     case 'delete':
       return configureDelete(a, io);
-    case 'switch':
+    default:
       return configureSwitch(a, io);
   }
-  return configureInteractive(a, io);
+}
+
+/** i18n.GetLanguage after main's SetLanguage: the current profile's language if zh/en, else the environment's. */
+function cliLanguage(cfg: ConfigFile | undefined): string {
+  const current = cfg?.profiles.find((p) => p?.name === cfg.current);
+  const lang = str(current?.language);
+  return lang === 'zh' || lang === 'en' ? lang : environmentLanguage();
+}
+
+/** config/configuration.go NewConfiguration: what a missing file reads as. */
+function newConfiguration(): ConfigFile {
+  return { current: 'default', profiles: [newProfile('default')], meta_path: '' };
+}
+
+/** strconv.Atoi: an optional sign and decimal digits, within int64; undefined otherwise. */
+function atoi(v: string): number | undefined {
+  if (!/^[+-]?\d+$/.test(v)) return undefined;
+  const n = BigInt(v);
+  return n >= -(2n ** 63n) && n < 2n ** 63n ? Number(n) : undefined;
+}
+
+/** config/configure_set.go: the fields `configure set` copies for each mode. */
+const SET_MODE_FIELDS: Record<string, [flag: string, key: string][]> = {
+  AK: [['access-key-id', 'access_key_id'], ['access-key-secret', 'access_key_secret']],
+  StsToken: [['access-key-id', 'access_key_id'], ['access-key-secret', 'access_key_secret'], ['sts-token', 'sts_token']],
+  RamRoleArn: [
+    ['access-key-id', 'access_key_id'],
+    ['access-key-secret', 'access_key_secret'],
+    ['ram-role-arn', 'ram_role_arn'],
+    ['role-session-name', 'ram_session_name'],
+    ['external-id', 'external_id'],
+    ['expired-seconds', 'expired_seconds'],
+  ],
+  EcsRamRole: [['ram-role-name', 'ram_role_name']],
+  RamRoleArnWithRoleName: [['ram-role-name', 'ram_role_name'], ['ram-role-arn', 'ram_role_arn'], ['role-session-name', 'ram_session_name'], ['expired-seconds', 'expired_seconds']],
+  ChainableRamRoleArn: [['source-profile', 'source_profile'], ['ram-role-arn', 'ram_role_arn'], ['role-session-name', 'ram_session_name'], ['external-id', 'external_id'], ['expired-seconds', 'expired_seconds']],
+  RsaKeyPair: [['private-key', 'private_key'], ['key-pair-name', 'key_pair_name']],
+  External: [['process-command', 'process_command']],
+  OIDC: [['oidc-provider-arn', 'oidc_provider_arn'], ['oidc-token-file', 'oidc_token_file'], ['ram-role-arn', 'ram_role_arn'], ['role-session-name', 'ram_session_name'], ['expired-seconds', 'expired_seconds']],
+  CloudSSO: [['cloud-sso-access-config', 'cloud_sso_access_config'], ['cloud-sso-account-id', 'cloud_sso_account_id'], ['cloud-sso-sign-in-url', 'cloud_sso_sign_in_url']],
+  OAuth: [['oauth-site-type', 'oauth_site_type']],
+  BearerToken: [['bearer-token', 'bearer_token'], ['bearer-token-header-key', 'bearer_token_header_key']],
+};
+/** …and those it copies whatever the mode. */
+const SET_COMMON_FIELDS: [flag: string, key: string][] = [
+  ['region', 'region_id'],
+  ['language', 'language'],
+  ['read-timeout', 'read_timeout'],
+  ['connect-timeout', 'connect_timeout'],
+  ['retry-count', 'retry_count'],
+  ['sts-region', 'sts_region'],
+  ['sts-endpoint', 'sts_endpoint'],
+  ['endpoint-type', 'endpoint_type'],
+  ['endpoint', 'endpoint'],
+  ['external-account-type', 'external_account_type'],
+];
+
+/** Flag.GetStringOrDefault / GetIntegerOrDefault: a given flag's value (an integer only if it parses). */
+function copyFlag(a: ParsedArgs, p: Profile, flag: string, key: string): void {
+  const v = flagValue(a, flag);
+  if (v === undefined) return;
+  if (INT_KEYS.has(key)) {
+    const n = atoi(v);
+    if (n !== undefined) p[key] = n;
+  } else p[key] = v;
 }
 
 async function configureSet(a: ParsedArgs): Promise<number> {
-  const path = configPathOf(a);
-  const cfg = readConfigFile(path) ?? emptyConfig();
-  const name = flagValue(a, 'profile') || cfg.current || 'default';
-  let profile = cfg.profiles.find((p) => p?.name === name);
-  if (!profile) {
-    profile = { name, mode: '' };
-    cfg.profiles.push(profile);
-  }
-  const modeFlag = flagValue(a, 'mode');
-  const mode = modeFlag ? (canonicalMode(modeFlag) ?? modeFlag) : profile.mode || 'AK';
-  profile.mode = mode;
-  for (const [flag, key] of SET_FLAGS) {
-    const v = flagValue(a, flag);
-    if (v !== undefined) profile[key] = v;
-  }
-  profile.output_format = 'json';
-  profile.site = 'china';
+  const custom = flagValue(a, 'config-path');
+  const path = custom || defaultConfigPath();
+  let cfg: ConfigFile;
   try {
-    validateProfile(profile);
+    cfg = existsSync(path) ? readConfigText(path) : (readConfigFile(path) ?? newConfiguration());
   } catch (e) {
-    if (e instanceof CliError) throw new CliError(`fail to set configuration: ${e.message}`);
+    if (e instanceof ConfigReadError) throw new CliError(custom ? `load configuration file failed init config failed ${e.detail}` : `load configuration failed ${e.detail}`);
     throw e;
   }
+  const name = a.flags.has('profile') ? (flagValue(a, 'profile') ?? '') : cfg.current;
+  const existing = cfg.profiles.find((p) => p?.name === name);
+  // A new profile starts as config/profile.go NewProfile makes it (json output, the CLI's language).
+  const profile: Profile = existing ? { ...existing } : newProfile(name, cliLanguage(cfg));
+  if (a.flags.has('mode')) profile.mode = normalizeMode(flagValue(a, 'mode') ?? '');
+  else if (!profile.mode) profile.mode = 'AK';
+  for (const [flag, key] of SET_MODE_FIELDS[profile.mode] ?? []) copyFlag(a, profile, flag, key);
+  for (const [flag, key] of SET_COMMON_FIELDS) copyFlag(a, profile, flag, key);
+  profile.output_format = 'json';
+  profile.site = 'china';
+  for (const [flag, key] of [
+    ['auto-plugin-install', 'auto_plugin_install'],
+    ['auto-plugin-install-enable-pre', 'auto_plugin_install_enable_pre'],
+  ]) {
+    const v = flagValue(a, flag);
+    if (v !== undefined) profile[key] = v.toLowerCase() === 'true';
+  }
+  const problem = profileProblem(profile);
+  if (problem) throw new CliError(`fail to set configuration: ${problem}`);
+  if (existing) cfg.profiles = cfg.profiles.map((p) => (p === existing ? profile : p));
+  else cfg.profiles.push(profile);
   cfg.current = name;
   await writeConfigFile(path, cfg);
   return 0;
@@ -168,27 +220,75 @@ const GET_KEYS: Record<string, [string, boolean?]> = {
   'external-account-type': ['external_account_type'],
 };
 
-async function configureGet(a: ParsedArgs, io: Io): Promise<number> {
-  const cfg = readConfigFile(configPathOf(a));
-  if (!cfg) throw new CliError('load configuration failed. Run `aliyun configure` to set up');
-  const named = flagValue(a, 'profile');
-  const name = named || cfg.current || 'default';
+/** Persistent flags that config/profile.go OverwriteWithFlags reads (the others are not `get`'s flags). */
+const GET_FLAG_FIELDS: [flag: string, key: string][] = [
+  ['ram-role-name', 'ram_role_name'],
+  ['cloud-sso-sign-in-url', 'cloud_sso_sign_in_url'],
+  ['cloud-sso-access-config', 'cloud_sso_access_config'],
+  ['cloud-sso-account-id', 'cloud_sso_account_id'],
+  ['endpoint-type', 'endpoint_type'],
+  ['endpoint', 'endpoint'],
+  ['bearer-token', 'bearer_token'],
+  ['bearer-token-header-key', 'bearer_token_header_key'],
+];
+
+const firstEnv = (...names: string[]) => names.map((n) => process.env[n]).find((v) => v) ?? '';
+
+/** Environment fields config/profile.go OverwriteWithFlags fills when the profile leaves them empty. */
+const GET_ENV_FIELDS: [key: string, value: () => string][] = [
+  ['access_key_id', () => ENV.accessKeyId() ?? ''],
+  ['access_key_secret', () => ENV.accessKeySecret() ?? ''],
+  ['sts_token', () => ENV.stsToken() ?? ''],
+  ['region_id', () => ENV.region() ?? ''],
+  ['sts_endpoint', () => ENV.stsEndpoint() ?? ''],
+  ['endpoint_type', () => ENV.endpointType() ?? ''],
+  ['endpoint', () => ENV.endpoint() ?? ''],
+  ['external_account_type', () => firstEnv('ALIBABA_CLOUD_EXTERNAL_ACCOUNT_TYPE')],
+  ['credentials_uri', () => ENV.credentialsUri() ?? ''],
+  ['bearer_token', () => firstEnv('ALIBABA_CLOUD_BEARER_TOKEN')],
+  ['bearer_token_header_key', () => firstEnv('ALIBABA_CLOUD_BEARER_TOKEN_HEADER_KEY')],
+  ['oidc_provider_arn', () => ENV.oidcProviderArn() ?? ''],
+  ['oidc_token_file', () => ENV.oidcTokenFile() ?? ''],
+  ['ram_role_arn', () => ENV.roleArn() ?? ''],
+  ['external_id', () => ENV.externalId() ?? ''],
+];
+
+/** config/configuration.go GetCurrentProfile: the current profile (or a bare one by that name), flags and environment overlaid. */
+function currentProfileForGet(cfg: ConfigFile, a: ParsedArgs): Profile {
+  let name = cfg.current;
+  if (name === '' || name === 'default') name = firstEnv('ALIBABACLOUD_PROFILE', 'ALIBABA_CLOUD_PROFILE', 'ALICLOUD_PROFILE') || name;
   const found = cfg.profiles.find((p) => p?.name === name);
-  if (!found) throw new CliError(`profile ${name} not found`);
-  const profile: Profile = { ...found };
-  if (!named) {
-    // Display only: environment credentials fill what the profile leaves empty.
-    const fill: [string, string | undefined][] = [
-      ['access_key_id', ENV.accessKeyId()],
-      ['access_key_secret', ENV.accessKeySecret()],
-      ['sts_token', ENV.stsToken()],
-      ['region_id', ENV.region()],
-    ];
-    for (const [k, v] of fill) if (!str(profile[k]) && v) profile[k] = v;
+  const p: Profile = found ? { ...found } : { name };
+  const mode = flagValue(a, 'mode')?.trim();
+  if (mode) p.mode = normalizeMode(mode);
+  for (const [flag, key] of GET_FLAG_FIELDS) {
+    const v = flagValue(a, flag);
+    if (v !== undefined) p[key] = v;
   }
-  const keys = a.positionals.slice(2);
+  for (const [key, value] of GET_ENV_FIELDS) if (!str(p[key])) p[key] = value() || p[key];
+  if (!p.auto_plugin_install) p.auto_plugin_install = process.env.ALIBABA_CLOUD_CLI_PLUGIN_AUTO_INSTALL === 'true' || p.auto_plugin_install;
+  if (!p.auto_plugin_install_enable_pre) p.auto_plugin_install_enable_pre = process.env.ALIBABA_CLOUD_CLI_PLUGIN_AUTO_INSTALL_ENABLE_PRE === 'true' || p.auto_plugin_install_enable_pre;
+  if (!p.mode && normalizeMode(process.env.ALIBABA_CLOUD_PROFILE_MODE ?? '') === 'Anonymous') p.mode = 'Anonymous';
+  if (!p.mode) p.mode = detectMode(p);
+  return p;
+}
+
+async function configureGet(a: ParsedArgs, keys: string[], io: Io): Promise<number> {
+  const loaded = loadExisting(a);
+  if (!loaded.ok) throw new CliError('load configuration failed. Run `aliyun configure` to set up');
+  const { cfg } = loaded;
+  let profile: Profile;
+  if (a.flags.has('profile')) {
+    const pn = flagValue(a, 'profile') ?? '';
+    const found = cfg.profiles.find((p) => p?.name === pn);
+    if (!found) throw new CliError(`profile ${pn} not found`);
+    profile = { ...found };
+  } else profile = currentProfileForGet(cfg, a);
   if (keys.length === 0) {
-    io.out(goIndentJson(orderProfile(profile)) + '\n\n');
+    // The Go struct marshalled: its fields only, empty ones left out; an all-empty profile prints nothing.
+    const known = Object.fromEntries(Object.entries(orderProfile(profile)).filter(([k]) => PROFILE_KEYS.includes(k)));
+    const empty = Object.entries(known).every(([, v]) => v === '' || v === undefined);
+    io.out(empty ? '\n' : goIndentJson(known) + '\n\n');
     return 0;
   }
   let out = '';
@@ -200,34 +300,44 @@ async function configureGet(a: ParsedArgs, io: Io): Promise<number> {
     const spec = GET_KEYS[k];
     if (!spec) continue;
     const v = str(profile[spec[0]]);
-    out += `${k}=${spec[1] ? mask(v) : v}\n`;
+    out += `${k}=${spec[1] ? mosaic(v, 3) : v}\n`;
   }
   io.out(out + '\n');
   return 0;
 }
 
+/** config/configure_list.go: the credential column, by the mode exactly as stored. */
 function credentialSummary(p: Profile): string {
   const s = (k: string) => str(p[k]);
-  const last = (v: string, n: number) => v.slice(-n);
-  switch (canonicalMode(p.mode ?? '') ?? p.mode) {
+  switch (p.mode) {
     case 'AK':
-      return `AK:***${last(s('access_key_id'), 3)}`;
+      return `AK:***${lastChars(s('access_key_id'), 3)}`;
     case 'StsToken':
-      return `StsToken:***${last(s('access_key_id'), 3)}`;
+      return `StsToken:***${lastChars(s('access_key_id'), 3)}`;
     case 'RamRoleArn':
-      return `RamRoleArn:***${last(s('access_key_id'), 3)}` + (s('external_id') ? `:${last(s('external_id'), 3)}` : '');
+      return `RamRoleArn:***${lastChars(s('access_key_id'), 3)}` + (s('external_id') ? `:${lastChars(s('external_id'), 3)}` : '');
     case 'EcsRamRole':
       return `EcsRamRole:${s('ram_role_name')}`;
+    case 'RamRoleArnWithRoleName':
+      return `arn:***${lastChars(s('access_key_id'), 3)}`;
     case 'ChainableRamRoleArn':
-      return `ChainableRamRoleArn:${s('source_profile')}:${s('ram_role_arn')}`;
+      return `ChainableRamRoleArn:${s('source_profile')}:${s('ram_role_arn')}` + (s('external_id') ? `:${lastChars(s('external_id'), 3)}` : '');
+    case 'RsaKeyPair':
+      return `RsaKeyPair:${s('key_pair_name')}`;
     case 'External':
       return `ProcessCommand:${s('process_command')}`;
     case 'CredentialsURI':
       return `CredentialsURI:${s('credentials_uri')}`;
     case 'OIDC':
-      return `OIDC:***${last(s('oidc_provider_arn'), 5)}@***${last(s('oidc_token_file'), 5)}@${s('ram_role_arn')}`;
+      return `OIDC:***${lastChars(s('oidc_provider_arn'), 5)}@***${lastChars(s('oidc_token_file'), 5)}@${s('ram_role_arn')}`;
+    case 'CloudSSO':
+      return `CloudSSO:${s('cloud_sso_account_id')}@${s('cloud_sso_access_config')}`;
+    case 'OAuth':
+      return `OAuth:${lastChars(s('oauth_access_token'), 10)}@${s('oauth_site_type')}`;
+    case 'BearerToken':
+      return `BearerToken:***${lastChars(s('bearer_token'), 3)}` + (s('bearer_token_header_key') ? `@${s('bearer_token_header_key')}` : '');
   }
-  return p.mode ?? '';
+  return '';
 }
 
 /** Go text/tabwriter with minwidth 8, padding 1, spaces: every tab-terminated cell padded to its column. */
@@ -241,21 +351,15 @@ export function tabwrite(rows: string[][]): string {
 }
 
 async function configureList(a: ParsedArgs, io: Io): Promise<number> {
-  const path = configPathOf(a);
-  if (!existsSync(path)) throw new CliError(`load configure failed: stat ${path}: no such file or directory`);
-  const cfg = readConfigFile(path) ?? emptyConfig();
+  const loaded = loadExisting(a);
+  if (!loaded.ok) throw new CliError(`load configure failed: ${loaded.cause}`);
+  const { cfg } = loaded;
   const rows: string[][] = [
     ['Profile', '| Credential ', '| Valid', '| Region', '| Language'],
     ['---------', '| ------------------', '| -------', '| ----------------', '| --------'],
   ];
   for (const p of cfg.profiles) {
-    if (!p) continue;
-    let valid = 'Valid';
-    try {
-      validateProfile({ ...p });
-    } catch {
-      valid = 'Invalid';
-    }
+    const valid = profileProblem(p) ? 'Invalid' : 'Valid';
     rows.push([p.name + (p.name === cfg.current ? ' *' : ''), `| ${credentialSummary(p)}`, `| ${valid}`, `| ${str(p.region_id)}`, `| ${str(p.language)}`]);
   }
   io.out(tabwrite(rows));
@@ -263,16 +367,16 @@ async function configureList(a: ParsedArgs, io: Io): Promise<number> {
 }
 
 async function configureDelete(a: ParsedArgs, io: Io): Promise<number> {
-  const name = flagValue(a, 'profile');
-  if (!name) {
+  if (!a.flags.has('profile')) {
     const color = useColor(process.stderr);
     const text = '\nusage:\n  aliyun configure delete --profile <profileName> [--config-path <configPath>]\n';
     io.err(color ? `\x1b[1;33m${text}\x1b[0m` : text);
     throw new CliError('missing --profile <profileName>');
   }
-  const path = configPathOf(a);
-  const cfg = readConfigFile(path);
-  if (!cfg) throw new CliError(`ERROR: load configure failed: stat ${path}: no such file or directory`);
+  const name = flagValue(a, 'profile') ?? '';
+  const loaded = loadExisting(a);
+  if (!loaded.ok) throw new CliError(`ERROR: load configure failed: ${loaded.cause}`);
+  const { cfg, path } = loaded;
   const rest = cfg.profiles.filter((p) => p?.name !== name);
   if (rest.length === cfg.profiles.length) throw new CliError(`error: configuration profile \`${name}\` not found`);
   cfg.profiles = rest;
@@ -282,10 +386,12 @@ async function configureDelete(a: ParsedArgs, io: Io): Promise<number> {
 }
 
 async function configureSwitch(a: ParsedArgs, io: Io): Promise<number> {
-  const name = flagValue(a, 'profile');
-  if (!name) throw new CliError('the --profile <profileName> is required');
-  const path = configPathOf(a);
-  const cfg = readConfigFile(path) ?? emptyConfig();
+  // config/configure_switch.go: the file is loaded before the flag is looked at.
+  const loaded = loadExisting(a);
+  if (!loaded.ok) throw new CliError(`load configuration failed ${loaded.cause}`);
+  if (!a.flags.has('profile')) throw new CliError('the --profile <profileName> is required');
+  const name = flagValue(a, 'profile') ?? '';
+  const { cfg, path } = loaded;
   if (!cfg.profiles.some((p) => p?.name === name)) throw new CliError(`the profile \`${name}\` is inexist`);
   cfg.current = name;
   await writeConfigFile(path, cfg);
@@ -352,14 +458,16 @@ async function lineReader(): Promise<() => Promise<string>> {
 
 async function configureInteractive(a: ParsedArgs, io: Io): Promise<number> {
   const path = configPathOf(a);
-  const cfg = readConfigFile(path) ?? emptyConfig();
+  const cfg = readConfigFile(path) ?? newConfiguration();
+  // i18n.GetLanguage: what a new profile and an answer other than zh/en get.
+  const fallbackLanguage = cliLanguage(cfg);
   const named = flagValue(a, 'profile');
   const name = named || cfg.current || 'default';
   let profile = cfg.profiles.find((p) => p?.name === name);
   const isNew = !profile;
-  profile ??= { name, mode: '' };
+  profile ??= newProfile(name, fallbackLanguage);
   const modeFlag = flagValue(a, 'mode');
-  const mode = modeFlag ? (canonicalMode(modeFlag) ?? modeFlag) : profile.mode || 'AK';
+  const mode = modeFlag ? normalizeMode(modeFlag) : profile.mode || 'AK';
   const prompts = MODE_PROMPTS[mode];
   if (!prompts) throw new CliError(`unexcepted authenticate mode: ${modeFlag ?? mode}`);
   if (!named && modeFlag && profile.mode && profile.mode !== mode)
@@ -374,7 +482,7 @@ async function configureInteractive(a: ParsedArgs, io: Io): Promise<number> {
   const next: Profile = { ...profile, mode };
   for (const [label, key, masked, def] of prompts) {
     const current = str(next[key]) || def || '';
-    next[key] = await ask(label, current, masked ? mask(current) : current);
+    next[key] = await ask(label, current, masked ? mosaic(current, 3) : current);
   }
   next.region_id = await ask('Default Region Id', str(next.region_id));
   io.out('Default Output Format [json]: json (Only support json)\n');
@@ -382,7 +490,7 @@ async function configureInteractive(a: ParsedArgs, io: Io): Promise<number> {
   const lang = str(next.language) || 'en';
   io.out(`Default Language [zh|en] ${lang}: `);
   const langAnswer = (await read()).trim();
-  next.language = langAnswer === 'zh' || langAnswer === 'en' ? langAnswer : envLanguage();
+  next.language = langAnswer === 'zh' || langAnswer === 'en' ? langAnswer : fallbackLanguage;
   io.out(`Saving profile[${name}] ...`);
   if (isNew) cfg.profiles.push(next);
   else cfg.profiles = cfg.profiles.map((p) => (p?.name === name ? next : p));
@@ -424,9 +532,4 @@ async function checkProfile(p: Profile, configPath: string): Promise<string> {
     const text = e instanceof ServiceError ? serverErrorText(e) : e instanceof Error ? e.message : String(e);
     return FAILED + text + '\n' + FAILED;
   }
-}
-
-function envLanguage(): string {
-  const l = process.env.LANG ?? process.env.LC_ALL ?? '';
-  return l.startsWith('zh') ? 'zh' : 'en';
 }

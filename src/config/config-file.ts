@@ -2,7 +2,8 @@
 // MarshalIndent with tabs (HTML characters escaped), no trailing newline, profile keys in the Go
 // struct's order with empty values left out, `meta_path` always present, mode 0600, atomic replace.
 // Keys the Go CLI does not know are kept (after the known ones), so nothing a user wrote is lost.
-import { basename, dirname } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { ConfigFile, Profile } from './profile.js';
 
 /** The Go struct's field order. */
@@ -73,8 +74,9 @@ export function orderProfile(p: Profile): Record<string, unknown> {
   return out;
 }
 
-export function orderConfig(cfg: ConfigFile): Record<string, unknown> {
-  const out: Record<string, unknown> = { current: cfg.current ?? '', profiles: cfg.profiles.map(orderProfile), meta_path: cfg.meta_path ?? '' };
+export function orderConfig(cfg: ConfigFile, nullProfiles = false): Record<string, unknown> {
+  // A Go nil slice (e.g. a migration that found no complete section) is written as null.
+  const out: Record<string, unknown> = { current: cfg.current ?? '', profiles: nullProfiles ? null : cfg.profiles.map(orderProfile), meta_path: cfg.meta_path ?? '' };
   for (const [k, v] of Object.entries(cfg)) if (!(k in out)) out[k] = v;
   return out;
 }
@@ -107,4 +109,29 @@ export async function writeConfigFile(path: string, cfg: ConfigFile): Promise<vo
     accessPropertiesByDotNotation: false,
   });
   store.store = orderConfig(cfg);
+}
+
+/**
+ * The same file written synchronously (temp file, fsync, rename; mode 0600; the directory made
+ * 0755 if missing): for the migration, which happens on the call path where nothing else is async.
+ */
+export function writeConfigFileSync(path: string, cfg: ConfigFile, opts: { nullProfiles?: boolean } = {}): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    writeSync(fd, goIndentJson(orderConfig(cfg, opts.nullProfiles)));
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  try {
+    renameSync(temp, path);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw e;
+  }
 }

@@ -1,12 +1,16 @@
 // Profile selection and the field overlay of the real CLI (aliyun-cli-behavior.md §5, §6): which
 // profile of ~/.aliyun/config.json is in force, and what flags and environment add to it. The
 // caller says what was asked for (a ProfileRequest); nothing here knows the command line's grammar.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { tipError } from '../core/errors.js';
 import { JsonSyntaxError, parseLossless } from '../core/json.js';
 import { ENV, ignoreProfile } from './env.js';
+import { decodeConfiguration, GoDecodeError } from './go-decode.js';
+import { migrateLegacyConfiguration } from './legacy.js';
+import { writeConfigFileSync } from './config-file.js';
+import { normalizeMode } from './credentials.js';
 
 /** A profile as stored in config.json (snake_case keys; unknown keys are kept). */
 export type Profile = Record<string, unknown> & { name: string; mode?: string };
@@ -22,27 +26,81 @@ export function defaultConfigPath(): string {
   return join(process.env.HOME ?? homedir(), '.aliyun', 'config.json');
 }
 
-/** Reads config.json; undefined when the file does not exist. A broken file is an error (exit 3). */
-export function readConfigFile(path: string): ConfigFile | undefined {
+/**
+ * The language of the CLI's own texts before a profile says otherwise (i18n/environment.go):
+ * `zh` when LANG starts with `zh_CN`, else `en`.
+ */
+export function environmentLanguage(): string {
+  return (process.env.LANG ?? '').startsWith('zh_CN') ? 'zh' : 'en';
+}
+
+/** config/profile.go NewProfile: what a profile the file does not have yet starts as. */
+export function newProfile(name: string, language = environmentLanguage()): Profile {
+  return { name, mode: '', output_format: 'json', language };
+}
+
+/** config.json could not be read or decoded; `cause` is the Go error text. */
+export class ConfigReadError extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+  }
+}
+
+const loadFailed = (cause: string) => tipError(`load current configuration failed init config failed ${cause}`);
+
+/** Parses config.json text as the real CLI does (see go-decode.ts). */
+export function parseConfigText(text: string): ConfigFile {
+  let doc;
+  try {
+    // Our parser's messages name one character at most: V8's quote the file, secrets included.
+    doc = parseLossless(text);
+    JSON.parse(text);
+  } catch (e: any) {
+    throw new ConfigReadError(e instanceof JsonSyntaxError ? e.message : 'invalid JSON');
+  }
+  try {
+    return decodeConfiguration(doc, (name) => newProfile(name));
+  } catch (e) {
+    if (e instanceof GoDecodeError) throw new ConfigReadError(e.message);
+    throw e;
+  }
+}
+
+/** Reads and decodes an existing config.json; failures are ConfigReadError (ENOENT included). */
+export function readConfigText(path: string): ConfigFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e: any) {
-    if (e.code === 'ENOENT') return undefined;
-    throw tipError(`load current configuration failed init config failed ${e.message}`);
+    throw new ConfigReadError(e.code === 'ENOENT' ? `stat ${path}: no such file or directory` : `reading config from '${path}' failed ${e.message}`);
   }
-  let cfg: any;
+  return parseConfigText(text);
+}
+
+/**
+ * Reads config.json; undefined when the file does not exist. A broken file is an error (exit 3).
+ * When the default file does not exist, the legacy ~/.aliyuncli files are migrated into it first
+ * (config/configuration.go LoadOrCreateConfiguration).
+ */
+export function readConfigFile(path: string): ConfigFile | undefined {
+  if (!existsSync(path)) return path === defaultConfigPath() ? migrateLegacy(path) : undefined;
   try {
-    // Our parser's messages name one character at most: V8's quote the file, secrets included.
-    parseLossless(text);
-    cfg = JSON.parse(text);
-  } catch (e: any) {
-    throw tipError(`load current configuration failed init config failed ${e instanceof JsonSyntaxError ? e.message : 'invalid JSON'}`);
+    return readConfigText(path);
+  } catch (e) {
+    if (e instanceof ConfigReadError) throw loadFailed(e.detail);
+    throw e;
   }
-  if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) throw tipError('load current configuration failed init config failed the configuration is not a JSON object');
-  if (!Array.isArray(cfg.profiles)) cfg.profiles = [];
-  if (typeof cfg.current !== 'string') cfg.current = '';
-  return cfg as ConfigFile;
+}
+
+function migrateLegacy(path: string): ConfigFile | undefined {
+  const conf = migrateLegacyConfiguration(process.env.HOME ?? homedir(), existsSync);
+  if (!conf) return undefined;
+  try {
+    writeConfigFileSync(path, conf, { nullProfiles: conf.profiles.length === 0 });
+  } catch (e: any) {
+    throw loadFailed(`save failed ${e.message}`);
+  }
+  return conf;
 }
 
 /** Flag name → profile key, for the overlay (flags > profile > environment). */
@@ -120,8 +178,10 @@ export function resolveProfile(req: ProfileRequest): ResolvedProfile {
   }
 
   const modeFlag = req.mode;
-  const modeOnly = !!modeFlag && !CREDENTIAL_FLAGS.some((f) => Object.hasOwn(req.flags, f));
-  if (modeFlag) profile.mode = modeFlag;
+  // openapi/commando.go DetectInConfigureMode: an empty --mode or Anonymous still overlays.
+  const modeOnly = !!modeFlag?.trim() && normalizeMode(modeFlag.trim()) !== 'Anonymous' && !CREDENTIAL_FLAGS.some((f) => Object.hasOwn(req.flags, f));
+  // config/profile.go OverwriteWithFlags: a mode given by flag is normalized, an empty one ignored.
+  if (modeFlag && modeFlag.trim()) profile.mode = normalizeMode(modeFlag.trim());
   if (!modeOnly) {
     for (const [flag, key, env] of PROFILE_FLAGS) {
       const fv = Object.hasOwn(req.flags, flag) ? req.flags[flag] : undefined;
