@@ -189,10 +189,12 @@ describe('flags and words of the configure commands (cli/command.go, cli/parser.
     expect(await aliyun(['configure', 'delete', 'extra', '--profile', 'a'])).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(readConfig().profiles.map((p: any) => p.name)).toEqual(['b']);
     expect(await aliyun(['configure', 'gett'])).toEqual({ code: 2, stdout: '\nDid you mean:\n  get\n', stderr: "ERROR: 'gett' is not a valid command\n" });
-    // A `help` anywhere asks for help instead (cli/command.go executeInner).
-    const help = await aliyun(['configure', 'nosuch', 'help']);
-    expect(help.code).toBe(0);
-    expect(help.stdout).toContain('configure credential and settings');
+    // A `help` anywhere asks for help instead (cli/command.go executeInner), before the command too.
+    for (const args of [['configure', 'nosuch', 'help'], ['help', 'configure'], ['--profile', 'a', 'help', 'configure']]) {
+      const help = await aliyun(args);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('configure credential and settings');
+    }
   });
 
   test('switch loads the file before it looks at --profile (config/configure_switch.go)', async () => {

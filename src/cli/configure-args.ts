@@ -91,9 +91,13 @@ function invalidFlagMessage(name: string, set: ConfigFlag[]): string {
   return `invalid flag --${name}; available flags: ${visible.join(', ')}`;
 }
 
-/** The words after `configure` in argv, found as the root parser finds its first positional word. */
-export function wordsAfterConfigure(argv: string[]): string[] {
+/**
+ * The words after `configure` in argv, found as the root parser finds its first positional word;
+ * `help` before it (`aliyun help configure`) asks for help.
+ */
+export function wordsAfterConfigure(argv: string[]): { words: string[]; help: boolean } {
   let pending = false;
+  let help = false;
   for (let i = 0; i < argv.length; i++) {
     const t = argv[i];
     const cut = t.search(/[=:]/);
@@ -110,9 +114,10 @@ export function wordsAfterConfigure(argv: string[]): string[] {
       pending = false;
       continue;
     }
-    if (t === 'configure') return argv.slice(i + 1);
+    if (t === 'configure') return { words: argv.slice(i + 1), help };
+    if (t === 'help') help = true;
   }
-  return [];
+  return { words: [], help };
 }
 
 export interface ConfigureWords {
@@ -127,10 +132,10 @@ export interface ConfigureWords {
  * Walks the words after `configure` as the real parser does and refuses a flag the (sub-)command
  * does not know. Values of flags are skipped; what the flags hold is read from the parsed argv.
  */
-export function checkConfigureWords(words: string[]): ConfigureWords {
+export function checkConfigureWords({ words, help: helpBefore }: { words: string[]; help: boolean }): ConfigureWords {
   let set = flagSetOf(undefined);
   let sub: string | undefined;
-  let help = false;
+  let help = helpBefore;
   let prefixed = false;
   const args: string[] = [];
   let pending: ConfigFlag | undefined;
