@@ -349,3 +349,46 @@ describe('legacy ~/.aliyuncli migration (config/legacy.go)', () => {
     expect(readFileSync(cfgPath, 'utf8')).toBe('{\n\t"current": "",\n\t"profiles": null,\n\t"meta_path": ""\n}');
   });
 });
+
+// config/configure_test.go TestDoConfigure, through the binary (stdin gives only empty answers).
+describe('interactive configure (config/configure.go doConfigure, hello.go DoHello)', () => {
+  const FAILED = '-----------------------------------------------\n!!! Configure Failed please configure again !!!\n-----------------------------------------------\n';
+  beforeEach(() =>
+    writeConfig({
+      current: 'default',
+      profiles: [
+        { name: 'default', mode: 'AK', access_key_id: 'default_aliyun_access_key_id', access_key_secret: 'default_aliyun_access_key_secret', output_format: 'json' },
+        { name: 'aaa', mode: 'AK', access_key_id: 'sdf', access_key_secret: 'ddf', output_format: 'json' },
+      ],
+    }),
+  );
+
+  test('a new profile: its language is the CLI language; empty keys fail the check with GetCredential\'s text (configure_test.go)', async () => {
+    const r = await aliyun(['configure', '--profile', 'profile', '--mode', 'AK'], {}, '\n\n\n\n');
+    expect(r).toEqual({
+      code: 0,
+      stderr: '',
+      stdout:
+        "Configuring profile 'profile' in 'AK' authenticate mode...\n" +
+        'Access Key Id []: Access Key Secret []: Default Region Id []: Default Output Format [json]: json (Only support json)\n' +
+        'Default Language [zh|en] en: Saving profile[profile] ...Done.\n' +
+        FAILED +
+        'AccessKeyId/AccessKeySecret is empty! run `aliyun configure` first\n' +
+        FAILED,
+    });
+  });
+
+  test('changing the mode of the current profile; an empty language is shown empty (configure_test.go)', async () => {
+    const r = await aliyun(['configure', '--mode', 'StsToken'], {}, '\n\n\n\n\n');
+    expect(r.stdout.startsWith(
+      "Warning: You are changing the authentication type of profile 'default' from 'AK' to 'StsToken'\nConfiguring profile 'default' in 'StsToken' authenticate mode...\nAccess Key Id [*************************_id]: Access Key Secret [*****************************ret]: Sts Token []: Default Region Id []: Default Output Format [json]: json (Only support json)\nDefault Language [zh|en] : Saving profile[default] ...Done.\n-----------------------------------------------\n!!! Configure Failed please configure again !!!\n-----------------------------------------------\n",
+    )).toBe(true);
+  });
+
+  test('RamRoleArnWithRoleName prompts; an Expired Seconds answer that is not a number is 0 and left out (config/configure.go)', async () => {
+    const r = await aliyun(['configure', '--profile', 'r', '--mode', 'RamRoleArnWithRoleName'], {}, 'role\n\narn:x\nsess\nsoon\ncn-hangzhou\nen\n');
+    expect(r.stdout).toContain("Configuring profile 'r' in 'RamRoleArnWithRoleName' authenticate mode...\nEcs Ram Role []: Sts Region []: Ram Role Arn []: Role Session Name []: Expired Seconds [900]: Default Region Id []: ");
+    const p = readConfig().profiles.find((x: any) => x.name === 'r');
+    expect(p).toEqual({ name: 'r', mode: 'RamRoleArnWithRoleName', ram_role_name: 'role', ram_role_arn: 'arn:x', ram_session_name: 'sess', region_id: 'cn-hangzhou', output_format: 'json', language: 'en' });
+  });
+});

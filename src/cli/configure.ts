@@ -420,6 +420,13 @@ const MODE_PROMPTS: Record<string, [string, string, boolean?, string?][]> = {
     ['Expired Seconds', 'expired_seconds', false, '900'],
   ],
   EcsRamRole: [['Ecs Ram Role', 'ram_role_name']],
+  RamRoleArnWithRoleName: [
+    ['Ecs Ram Role', 'ram_role_name'],
+    ['Sts Region', 'sts_region'],
+    ['Ram Role Arn', 'ram_role_arn'],
+    ['Role Session Name', 'ram_session_name'],
+    ['Expired Seconds', 'expired_seconds', false, '900'],
+  ],
   ChainableRamRoleArn: [
     ['Source Profile', 'source_profile'],
     ['Sts Region', 'sts_region'],
@@ -484,11 +491,12 @@ async function configureInteractive(a: ParsedArgs, io: Io): Promise<number> {
     const current = str(next[key]) || def || '';
     next[key] = await ask(label, current, masked ? mosaic(current, 3) : current);
   }
+  // config/configure.go: strconv.Atoi of the answer; what does not parse is 0 (and so left out).
+  if (next.expired_seconds !== undefined) next.expired_seconds = atoi(str(next.expired_seconds)) ?? 0;
   next.region_id = await ask('Default Region Id', str(next.region_id));
   io.out('Default Output Format [json]: json (Only support json)\n');
   next.output_format = 'json';
-  const lang = str(next.language) || 'en';
-  io.out(`Default Language [zh|en] ${lang}: `);
+  io.out(`Default Language [zh|en] ${str(next.language)}: `);
   const langAnswer = (await read()).trim();
   next.language = langAnswer === 'zh' || langAnswer === 'en' ? langAnswer : fallbackLanguage;
   io.out(`Saving profile[${name}] ...`);
@@ -526,6 +534,11 @@ async function checkProfile(p: Profile, configPath: string): Promise<string> {
   // The saved profile as a call would see it: the STS endpoint may come from the environment.
   const checked: Profile = { ...p, sts_endpoint: str(p.sts_endpoint) || ENV.stsEndpoint() || '' };
   try {
+    // config/profile.go GetCredential, which the real check goes through, tests AK fields first.
+    if (checked.mode === 'AK') {
+      if (!str(checked.access_key_id) || !str(checked.access_key_secret)) throw new Error('AccessKeyId/AccessKeySecret is empty! run `aliyun configure` first');
+      if (!str(checked.region_id)) throw new Error('default RegionId is empty! run `aliyun configure` first');
+    }
     await getCallerIdentity(checked, { configPath, http: { connectTimeoutMs: 5000, readTimeoutMs: 10000 } });
     return BANNER;
   } catch (e) {
