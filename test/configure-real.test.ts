@@ -76,6 +76,20 @@ describe('configure set (config/configure_set.go)', () => {
     expect(existsSync(cfgPath)).toBe(false);
   });
 
+  // configure_set_test.go TestDoConfigureSet_AutoPluginInstall, _BearerToken, _ExternalAccountType.
+  test('booleans are "true" in any case, anything else false; BearerToken fields kept across updates; external-account-type (configure_set_test.go)', async () => {
+    const base = ['configure', 'set', '--profile', 'b', '--region', 'cn-hangzhou'];
+    const saved = () => readConfig().profiles.find((p: any) => p.name === 'b');
+    await aliyun([...base, '--mode', 'BearerToken', '--bearer-token', 'new-bearer-token', '--bearer-token-header-key', 'x-custom-token', '--auto-plugin-install', 'TRUE', '--auto-plugin-install-enable-pre', 'TrUe', '--external-account-type', 'buc']);
+    expect(saved()).toMatchObject({ mode: 'BearerToken', bearer_token: 'new-bearer-token', bearer_token_header_key: 'x-custom-token', auto_plugin_install: true, auto_plugin_install_enable_pre: true, external_account_type: 'buc' });
+    await aliyun([...base, '--bearer-token', 'updated-token', '--auto-plugin-install', 'yes', '--auto-plugin-install-enable-pre', '1']);
+    const p = saved();
+    expect(p).toMatchObject({ bearer_token: 'updated-token', bearer_token_header_key: 'x-custom-token' });
+    // false is Go's zero value: left out of the file.
+    expect(p.auto_plugin_install).toBeUndefined();
+    expect(p.auto_plugin_install_enable_pre).toBeUndefined();
+  });
+
   test('EcsRamRole and RamRoleArnWithRoleName need no more than a region (TestValidate)', async () => {
     expect((await aliyun(['configure', 'set', '--region', 'cn-hangzhou', '--mode', 'EcsRamRole'])).code).toBe(0);
     expect((await aliyun(['configure', 'set', '--region', 'cn-hangzhou', '--mode', 'RamRoleArnWithRoleName'])).code).toBe(0);
