@@ -96,8 +96,9 @@ async function pageAll(backend: Backend, call: Call, tokens: string[]): Promise<
     const body = await backend.call({ ...call, params });
     path ??= collectionPath(body, f.get('path'));
     const list = atPath(body, path);
-    // The real CLI decodes pages into float64s, so merged numbers print as JavaScript would (1.50 → 1.5).
-    if (Array.isArray(list)) items.push(...list.map(asDoubles));
+    // Deliberate deviation: the real CLI's pager (openapi/pager.go) decodes pages into float64s, so
+    // 1.50 prints 1.5 and a 23-digit integer is rounded; ours keeps every literal as the server sent it.
+    if (Array.isArray(list)) items.push(...list);
     const next = nextTokenKey && isObject(body) ? body[nextTokenKey] : undefined;
     if (typeof next === 'string' && next !== '') {
       params[nextTokenKey] = next;
@@ -114,26 +115,10 @@ async function pageAll(backend: Backend, call: Call, tokens: string[]): Promise<
   return outer === undefined ? { [inner]: items } : { [outer]: { [inner]: items } };
 }
 
-function asDoubles(v: JsonValue): JsonValue {
-  if (v instanceof JsonNumber) return Number(v.text);
-  if (Array.isArray(v)) return v.map(asDoubles);
-  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x === undefined ? x : asDoubles(x)]));
-  return v;
-}
-
-/** Go's `%v` of a decoded JSON value: `map[k:v]`, `[a b]`, `<nil>`. */
-function goValue(v: unknown): string {
-  if (v === null || v === undefined) return '<nil>';
-  if (Array.isArray(v)) return '[' + v.map(goValue).join(' ') + ']';
-  if (typeof v === 'object')
-    return 'map[' + Object.keys(v as object).sort().map((k) => `${k}:${goValue((v as Record<string, unknown>)[k])}`).join(' ') + ']';
-  return String(v);
-}
-
 function intField(f: Map<string, string>, k: string, def: number, min: number, max: number): number {
   const raw = f.get(k);
   if (raw === undefined) return def;
-  if (!/^-?\d+$/.test(raw)) throw new CliError(`--waiter ${k}=${raw} must be integer`);
+  if (!/^[+-]?\d+$/.test(raw)) throw new CliError(`--waiter ${k}=${raw} must be integer`);
   const n = Number(raw);
   if (n < min || n > max) throw new CliError(`--waiter ${k}=${raw} must between ${min}-${max} (seconds)`);
   return n;
@@ -147,15 +132,16 @@ async function waitFor(backend: Backend, call: Call, tokens: string[]): Promise<
   const to = f.get('to')!;
   const timeout = intField(f, 'timeout', 180, 1, 600);
   const interval = intField(f, 'interval', 5, 2, 10);
-  const { search } = (await import('@jmespath-community/jmespath')) as unknown as { search: (d: unknown, e: string) => unknown };
+  const { search, goValue } = await import('../core/jmespath.js');
   const start = Date.now();
   for (;;) {
     const body = await backend.call(call);
+    // openapi/response_utils.go evaluateExpr: json.Unmarshal (numbers are float64s), then go-jmespath.
     let v: unknown;
     try {
-      v = search(toPlain(body), expr);
+      v = search(expr, toPlain(body));
     } catch (e: any) {
-      throw new CliError(`jmespath: '${expr}' failed ${e.message}`);
+      throw new CliError(`jmes search failed ${e.message}`);
     }
     if (typeof v !== 'string') throw new CliError(`object ${goValue(v)} isn't string`);
     if (v === to) return body;

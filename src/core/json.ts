@@ -29,9 +29,10 @@ export class JsonSyntaxError extends Error {}
 
 /**
  * Parses the first JSON value of `text` (leading white space allowed, anything after the value
- * ignored, as Go's Decoder does). Numbers become JsonNumber; duplicate keys: the last one wins.
+ * ignored, as Go's Decoder does; `strict`: refused, as json.Unmarshal does). Numbers become
+ * JsonNumber; duplicate keys: the last one wins.
  */
-export function parseLossless(text: string): JsonValue {
+export function parseLossless(text: string, strict = false): JsonValue {
   let i = 0;
   const n = text.length;
   const ws = () => {
@@ -159,7 +160,12 @@ export function parseLossless(text: string): JsonValue {
       i++;
     }
   };
-  return value();
+  const v = value();
+  if (strict) {
+    ws();
+    if (i < n) fail('after top-level value');
+  }
+  return v;
 }
 
 /** Byte-wise UTF-8 order (= code point order), which differs from JS's UTF-16 order for astral characters. */
@@ -223,7 +229,7 @@ export function toPlain(v: JsonValue | undefined): unknown {
   if (v instanceof JsonNumber) return Number(v.text);
   if (Array.isArray(v)) return v.map(toPlain);
   if (v && typeof v === 'object') {
-    const o: Record<string, unknown> = {};
+    const o: Record<string, unknown> = Object.create(null);
     for (const k of Object.keys(v)) if (v[k] !== undefined) o[k] = toPlain(v[k]);
     return o;
   }

@@ -1,0 +1,225 @@
+// --cli-query, --output tables, --pager and --waiter in the real CLI's JMESPath dialect (go-jmespath
+// 0.4 as alibabacloud-go/go-jmespath v0.4.0-aliyun runs it), numbers kept as the server wrote them,
+// and --cli-dry-run(-json). Bodies come from the fake gateway so that they can carry any number.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanEnv, run, type RunResult } from './helpers.js';
+import { FakeKms } from './fake-kms.js';
+
+const AK = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tTestKeyId', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'test-secret-value', ALIBABA_CLOUD_REGION_ID: 'cn-hangzhou' };
+
+let fake: FakeKms;
+let home: string;
+beforeAll(async () => {
+  fake = await new FakeKms().start();
+});
+afterAll(() => fake.stop());
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'query-home-'));
+  fake.requests.length = 0;
+  fake.script.length = 0;
+});
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+const kms = (args: string[]): Promise<RunResult> => run(['kms', ...args, '--endpoint', fake.endpoint, '--insecure'], cleanEnv({ HOME: home, NO_COLOR: '1', ...AK }));
+/** One call answered with `body`, filtered by --cli-query `query`. */
+const query = (body: unknown, q: string, ...more: string[]): Promise<RunResult> => {
+  fake.script.push({ status: 200, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return kms(['DescribeSecret', '--SecretName', 'x', '--cli-query', q, ...more]);
+};
+const out = (stdout: string): RunResult => ({ code: 0, stdout, stderr: '' });
+const fail = (stderr: string): RunResult => ({ code: 1, stdout: '', stderr: `ERROR: ${stderr}\n` });
+
+// A body whose numbers JavaScript would change: 1.50 → 1.5, the 23-digit integer rounded.
+const PRICES = '{"RequestId":"r","Price":1.50,"Big":12345678901234567890123,"Items":[{"n":1.50,"k":"a"},{"n":3,"k":"b"},{"n":0.5,"k":"c"}]}';
+
+describe('--cli-query: the results of openapi/commando_test.go TestApplyQueryFilter', () => {
+  // Each case follows a t.Run of TestApplyQueryFilter; ours prints after sortJSON (tab-indented).
+  test('fields, nesting, arrays, null, number, boolean, filter, to_entries', async () => {
+    expect(await query({ key: 'value' }, 'key')).toEqual(out('"value"\n'));
+    expect(await query({ nested: { field: 'value' } }, 'nested.field')).toEqual(out('"value"\n'));
+    expect(await query({ items: [{ name: 'item1' }, { name: 'item2' }] }, 'items[*].name')).toEqual(out('[\n\t"item1",\n\t"item2"\n]\n'));
+    expect(await query({ instances: [{ instanceId: 'i-xxx', status: 'Running' }] }, 'instances[*].[instanceId,status]')).toEqual(out('[\n\t[\n\t\t"i-xxx",\n\t\t"Running"\n\t]\n]\n'));
+    expect(await query({ instances: [{ instanceId: 'i-xxx', instanceName: 'test' }] }, 'instances[*].{id: instanceId, name: instanceName}')).toEqual(out('[\n\t{\n\t\t"id": "i-xxx",\n\t\t"name": "test"\n\t}\n]\n'));
+    expect(await query({ key: 'value' }, 'nonexistent')).toEqual(out('null\n'));
+    expect(await query({ count: 42 }, 'count')).toEqual(out('42\n'));
+    expect(await query({ enabled: true }, 'enabled')).toEqual(out('true\n'));
+    expect(await query({ items: [1, 2, 3] }, 'items')).toEqual(out('[\n\t1,\n\t2,\n\t3\n]\n'));
+    expect(await query({ data: { items: [{ name: 'first' }, { name: 'second' }] } }, 'data.items[0].name')).toEqual(out('"first"\n'));
+    const statuses = { items: [{ name: 'item1', status: 'active' }, { name: 'item2', status: 'inactive' }] };
+    expect(await query(statuses, "items[?status=='active'].name")).toEqual(out('[\n\t"item1"\n]\n'));
+    // QueryToEntriesWithFilter: the fork's to_entries, entries in key order.
+    expect(await query({ items: { status: 'active', name: 'item1' } }, 'to_entries(items)')).toEqual(
+      out('[\n\t{\n\t\t"key": "name",\n\t\t"value": "item1"\n\t},\n\t{\n\t\t"key": "status",\n\t\t"value": "active"\n\t}\n]\n'),
+    );
+  });
+
+  test('an empty --cli-query filters nothing (QueryFlagEmpty)', async () => {
+    expect(await query({ b: 1, a: 'x' }, '')).toEqual(out('{\n\t"a": "x",\n\t"b": 1\n}\n'));
+  });
+});
+
+describe('--cli-query errors in go-jmespath words, behind "JMESPath query failed: " (openapi/commando.go ApplyQueryFilter), exit 1', () => {
+  // Texts from go-jmespath lexer.go / parser.go (SyntaxError.Error() is "SyntaxError: " + msg).
+  test('syntax errors', async () => {
+    expect(await query({ a: 1 }, 'foo[')).toEqual(fail('JMESPath query failed: SyntaxError: Expected tStar, received: tEOF'));
+    expect(await query({ a: 1 }, 'invalid[')).toEqual(fail('JMESPath query failed: SyntaxError: Expected tStar, received: tEOF'));
+    expect(await query({ a: 1 }, 'a.')).toEqual(fail('JMESPath query failed: SyntaxError: Expected identifier, lbracket, or lbrace'));
+    expect(await query({ a: 1 }, 'a b')).toEqual(fail('JMESPath query failed: SyntaxError: Unexpected token at the end of the expression: tUnquotedIdentifier'));
+    expect(await query({ a: 1 }, '"a"(@)')).toEqual(fail("JMESPath query failed: SyntaxError: Can't have quoted identifier as function name."));
+    expect(await query({ a: 1 }, "'abc' == `x")).toEqual(fail('JMESPath query failed: SyntaxError: Unclosed delimiter: `'));
+  });
+
+  test('JMESPath Community extensions are refused as the real CLI refuses them', async () => {
+    // Arithmetic: go-jmespath has no + - * / % // operators.
+    expect(await query({ a: 1, b: 2 }, 'a + b')).toEqual(fail("JMESPath query failed: SyntaxError: Unknown char: '+'"));
+    expect(await query({ a: 1, b: 2 }, 'a / b')).toEqual(fail("JMESPath query failed: SyntaxError: Unknown char: '/'"));
+    expect(await query({ a: 1, b: 2 }, 'a % b')).toEqual(fail("JMESPath query failed: SyntaxError: Unknown char: '%'"));
+    expect(await query({ a: 1, b: 2 }, 'a * b')).toEqual(fail('JMESPath query failed: SyntaxError: Unexpected token: tStar'));
+    expect(await query({ a: 1, b: 2 }, 'a - b')).toEqual(fail('JMESPath query failed: SyntaxError: Unexpected token at the end of the expression: tNumber'));
+    // `let` and variables.
+    expect(await query({ a: 1 }, 'let $x = a in $x')).toEqual(fail("JMESPath query failed: SyntaxError: Unknown char: '$'"));
+    // Functions only the community dialect has: refused when called (go-jmespath functions.go CallFunction).
+    for (const fn of ['items(@)', 'from_items(@)', 'zip(a, a)', 'group_by(a, &b)', 'lower(a)', 'find_first(a, `"1"`)'])
+      expect(await query({ a: [] }, fn)).toEqual(fail(`JMESPath query failed: unknown function: ${fn.slice(0, fn.indexOf('('))}`));
+    // A ternary is not JMESPath either.
+    expect(await query({ a: 1 }, 'a ? `1` : `2`')).toEqual(fail("JMESPath query failed: SyntaxError: Unknown char: '?'"));
+  });
+
+  test('function errors (go-jmespath functions.go)', async () => {
+    expect(await query({ a: 'x' }, 'abs(a)')).toEqual(fail('JMESPath query failed: Invalid type for: x, expected: []jmespath.jpType{"number"}'));
+    expect(await query({ a: 'x' }, 'length(a, a)')).toEqual(fail('JMESPath query failed: incorrect number of args'));
+    expect(await query({ a: 'x' }, 'not_null()')).toEqual(fail('JMESPath query failed: invalid arity'));
+    expect(await query({ a: [{ b: 1 }, { b: 'x' }] }, 'sort_by(a, &b)')).toEqual(fail('JMESPath query failed: error in sort_by comparison'));
+    expect(await query({ a: [1, 2] }, 'a[::0]')).toEqual(fail('JMESPath query failed: Invalid slice, step cannot be 0'));
+    // A JSON literal that is not JSON: encoding/json's own words.
+    expect(await query({ a: 1 }, '`{a}`')).toEqual(fail("JMESPath query failed: invalid character 'a' looking for beginning of object key string"));
+    // json.Marshal of the result refuses NaN (avg of nothing is 0/0).
+    expect(await query({ a: [] }, 'avg(a)')).toEqual(fail('failed to marshal query result: json: unsupported value: NaN'));
+  });
+});
+
+describe('numbers keep the literal the server sent', () => {
+  // openapi/commando.go ApplyQueryFilter decodes with UseNumber; json.Number marshals as its text.
+  test('--cli-query: a number passed through is printed as it came', async () => {
+    expect(await query(PRICES, 'Price')).toEqual(out('1.50\n'));
+    expect(await query(PRICES, 'Big')).toEqual(out('12345678901234567890123\n'));
+    expect(await query(PRICES, 'Items[?n > `1`].n')).toEqual(out('[\n\t1.50,\n\t3\n]\n'));
+    expect(await query(PRICES, 'Items[?n == `1.5`].k')).toEqual(out('[\n\t"a"\n]\n'));
+    expect(await query(PRICES, 'max_by(Items, &n).n')).toEqual(out('3\n'));
+    expect(await query(PRICES, 'sort_by(Items, &n)[*].n')).toEqual(out('[\n\t0.5,\n\t1.50,\n\t3\n]\n'));
+    expect(await query(PRICES, 'to_string(Price)')).toEqual(out('"1.50"\n'));
+    expect(await query(PRICES, '{p: Price, b: [Big]}')).toEqual(out('{\n\t"b": [\n\t\t12345678901234567890123\n\t],\n\t"p": 1.50\n}\n'));
+    expect(await query(PRICES, 'type(Big)')).toEqual(out('"number"\n'));
+  });
+
+  test('--cli-query: a number the query computes is a float64 in encoding/json form', async () => {
+    expect(await query(PRICES, 'sum(Items[*].n)')).toEqual(out('5\n'));
+    expect(await query(PRICES, 'abs(Price)')).toEqual(out('1.5\n'));
+    expect(await query(PRICES, 'length(Items)')).toEqual(out('3\n'));
+    expect(await query(PRICES, 'to_number(`"1e21"`)')).toEqual(out('1e+21\n'));
+    expect(await query(PRICES, 'to_number(`"0.0000001"`)')).toEqual(out('1e-7\n'));
+  });
+
+  // openapi/output_filter.go FormatTable: UseNumber, then fmt's %v of each cell.
+  test('--output tables print a number as it came; a computed one with %v', async () => {
+    fake.script.push({ status: 200, body: PRICES });
+    expect(await kms(['DescribeSecret', '--SecretName', 'x', '--output', 'cols=k,n', 'rows=Items[]'])).toEqual(out('k | n\n- | -\na | 1.50\nb | 3\nc | 0.5\n\n'));
+    fake.script.push({ status: 200, body: PRICES });
+    expect(await kms(['DescribeSecret', '--SecretName', 'x', '--output', 'cols=Big,Price,to_number(`"1234567"`)', 'rows=[@]'])).toEqual(
+      out('Big                     | Price | to_number(`"1234567"`)\n---                     | ----- | ----------------------\n12345678901234567890123 | 1.50  | 1.234567e+06\n\n'),
+    );
+  });
+
+  test('--output after --cli-query sees the query result re-decoded with UseNumber', async () => {
+    fake.script.push({ status: 200, body: PRICES });
+    expect(await kms(['DescribeSecret', '--SecretName', 'x', '--cli-query', '{rows: Items[*].{k: k, n: n, d: abs(n)}}', '--output', 'cols=k,n,d', 'rows=rows'])).toEqual(
+      out('k | n    | d\n- | -    | -\na | 1.50 | 1.5\nb | 3    | 3\nc | 0.5  | 0.5\n\n'),
+    );
+  });
+
+  // Deliberate deviation: openapi/pager.go json.Unmarshal's each page into float64s; we keep literals.
+  test('--pager merges pages without changing a number', async () => {
+    fake.script.push(
+      { status: 200, body: '{"Res":{"Item":[1.50,12345678901234567890123]},"Next":"t2","RequestId":"a"}' },
+      { status: 200, body: '{"Res":{"Item":[3.0]},"Next":"","RequestId":"b"}' },
+    );
+    const r = await kms(['ListTagResources', '--ResourceType', 'secret', '--pager', 'path=Res.Item[]', 'NextToken=Next']);
+    expect(r).toEqual(out('{\n\t"Res": {\n\t\t"Item": [\n\t\t\t1.50,\n\t\t\t12345678901234567890123,\n\t\t\t3.0\n\t\t]\n\t}\n}\n'));
+  });
+});
+
+describe('--output tables: openapi/output_filter_test.go expectations', () => {
+  const table = (body: unknown, ...flags: string[]) => {
+    fake.script.push({ status: 200, body: JSON.stringify(body) });
+    return kms(['DescribeSecret', '--SecretName', 'x', '--output', ...flags]);
+  };
+  test('rows that are not objects print <nil>; num=true numbers them', async () => {
+    const v = { User: ['test', 'test'] };
+    expect(await table(v, 'cols=name,type,api', 'rows=User')).toEqual(out('name  | type  | api\n----  | ----  | ---\n<nil> | <nil> | <nil>\n<nil> | <nil> | <nil>\n\n'));
+    expect(await table(v, 'cols=name,type,api', 'rows=User', 'num=true')).toEqual(out('Num | name  | type  | api\n--- | ----  | ----  | ---\n0   | <nil> | <nil> | <nil>\n1   | <nil> | <nil> | <nil>\n\n'));
+  });
+  test('array rows are read by index; every column must be name:index', async () => {
+    const v = { User: [['test', 'test2'], ['test3', 'test4']] };
+    expect(await table(v, 'cols=name:0,type:1', 'rows=User', 'num=true')).toEqual(out('Num | name  | type\n--- | ----  | ----\n0   | test  | test2\n1   | test3 | test4\n\n'));
+    expect(await table(v, 'cols=name,type:1', 'rows=User')).toEqual(fail("colNames: name must be string:number format, like 'name:0', 0 is the array index"));
+    expect(await table(v, 'cols=a:b:1', 'rows=User')).toEqual(fail("colNames: a:b:1 must be string:number format, like 'name:0', 0 is the array index"));
+  });
+  test('row path errors', async () => {
+    expect(await table({ path: '/User' }, 'cols=a', 'rows=')).toEqual(fail("jmespath: 'RootFilter[0].' failed SyntaxError: Expected identifier, lbracket, or lbrace"));
+    expect(await table({ path: '/User' }, 'cols=a', 'rows=/User')).toEqual(fail("jmespath: 'RootFilter[0]./User' failed SyntaxError: Unknown char: '/'"));
+    expect(await table({ User: 'test' }, 'cols=a', 'rows=User')).toEqual(fail("jmespath: 'RootFilter[0].User' failed Need Array Expr"));
+  });
+});
+
+describe('--waiter expr= (openapi/waiter.go, response_utils.go evaluateExpr)', () => {
+  test('a bad expression: "jmes search failed" and go-jmespath words', async () => {
+    fake.script.push({ status: 200, body: '{"State":"Done"}' });
+    expect(await kms(['DescribeSecret', '--SecretName', 'x', '--waiter', 'expr=State[', 'to=Done'])).toEqual(fail('jmes search failed SyntaxError: Expected tStar, received: tEOF'));
+  });
+  test('a value that is not a string: Go %v of the float64 json.Unmarshal made', async () => {
+    fake.script.push({ status: 200, body: '{"State":1.50,"Big":1234567}' });
+    expect(await kms(['DescribeSecret', '--SecretName', 'x', '--waiter', 'expr=State', 'to=Done'])).toEqual(fail("object 1.5 isn't string"));
+    fake.script.push({ status: 200, body: '{"State":1.50,"Big":1234567}' });
+    expect(await kms(['DescribeSecret', '--SecretName', 'x', '--waiter', 'expr=[Big]', 'to=Done'])).toEqual(fail("object [1.234567e+06] isn't string"));
+  });
+  test('to_entries works in a waiter too', async () => {
+    fake.script.push({ status: 200, body: '{"Tags":{"env":"prod"}}' });
+    const r = await kms(['DescribeSecret', '--SecretName', 'x', '--waiter', 'expr=to_entries(Tags)[0].value', 'to=prod']);
+    expect(r).toEqual(out('{\n\t"Tags": {\n\t\t"env": "prod"\n\t}\n}\n'));
+  });
+});
+
+describe('--cli-dry-run and --cli-dry-run-json (openapi/cli_dry_run.go)', () => {
+  const args = ['CreateSecret', '--SecretName', 'cdr', '--SecretData', 'a<b>&c', '--VersionId', 'v1'];
+  test('--cli-dry-run: the human-readable form; nothing sent', async () => {
+    expect(await kms([...args, '--cli-dry-run'])).toEqual(
+      out(
+        '---\nStyle:    RPC\nEndpoint: ' + fake.endpoint + '\nMethod:   POST\nAction:   CreateSecret\nVersion:  2016-01-20\n' +
+          'Headers:\n  Accept-Encoding: identity\n  x-sdk-client: golang/1.0.0\n  x-sdk-invoke-type: common\n' +
+          'Query:\n  SecretData = a<b>&c\n  SecretName = cdr\n  VersionId = v1\n---\n',
+      ),
+    );
+    expect(fake.kmsRequests()).toHaveLength(0);
+  });
+  test('--cli-dry-run-json leaves out an empty query (omitempty); credential headers masked (sanitizeHeaders)', async () => {
+    const r = await kms(['ListSecrets', '--cli-dry-run-json', '--header', 'Authorization=Bearer-xyz', '--header', 'x-acs-security-token=abc']);
+    expect(r).toEqual(
+      out(
+        `{\n  "style": "RPC",\n  "endpoint": "${fake.endpoint}",\n  "method": "POST",\n  "headers": {\n    "Accept-Encoding": "identity",\n    "Authorization": "Bear***",\n    "x-acs-security-token": "***",\n    "x-sdk-client": "golang/1.0.0",\n    "x-sdk-invoke-type": "common"\n  },\n  "action": "ListSecrets",\n  "version": "2016-01-20"\n}\n`,
+      ),
+    );
+    expect(fake.kmsRequests()).toHaveLength(0);
+  });
+  test('exclusive flags as openapi/flags.go declares them, first in flag order wins', async () => {
+    const ex = (a: string, b: string) => fail(`flag --${a} is exclusive with --${b}`);
+    expect(await kms([...args, '--cli-dry-run', '--cli-dry-run-json'])).toEqual(ex('cli-dry-run', 'cli-dry-run-json'));
+    expect(await kms([...args, '--cli-dry-run', '--dryrun'])).toEqual(ex('dryrun', 'cli-dry-run'));
+    expect(await kms([...args, '--cli-dry-run-json', '--pager'])).toEqual(ex('cli-dry-run-json', 'pager'));
+    expect(await kms([...args, '--cli-dry-run', '--waiter', 'expr=a', 'to=b'])).toEqual(ex('cli-dry-run', 'waiter'));
+    expect(await kms([...args, '--estimate-cost', '--cli-dry-run'])).toEqual(ex('estimate-cost', 'cli-dry-run'));
+    expect(await kms([...args, '--cli-dry-run', '--quiet'])).toEqual(ex('quiet', 'cli-dry-run'));
+    expect(fake.kmsRequests()).toHaveLength(0);
+  });
+});
