@@ -150,6 +150,22 @@ describe('numbers keep the literal the server sent', () => {
   });
 });
 
+describe('--pager path= is a JMESPath (openapi/pager.go mergeCollections, GetResponseCollection)', () => {
+  test('a filter in the path; the result is keyed by its last two dotted parts', async () => {
+    fake.script.push(
+      { status: 200, body: '{"Res":{"Item":[{"n":1.50},{"n":0.5}]},"Next":"t2","RequestId":"a"}' },
+      { status: 200, body: '{"Res":{"Item":[{"n":3}]},"Next":"","RequestId":"b"}' },
+    );
+    const r = await kms(['ListTagResources', '--ResourceType', 'secret', '--pager', 'path=Res.Item[?n > `1`]', 'NextToken=Next']);
+    expect(r).toEqual(out('{\n\t"Res": {\n\t\t"Item[?n > `1`]": [\n\t\t\t{\n\t\t\t\t"n": 1.50\n\t\t\t},\n\t\t\t{\n\t\t\t\t"n": 3\n\t\t\t}\n\t\t]\n\t}\n}\n'));
+  });
+  test('a path that does not parse merges nothing, as the real CLI ignores the error', async () => {
+    fake.script.push({ status: 200, body: '{"Res":{"Item":[1]},"Next":"","RequestId":"a"}' });
+    const r = await kms(['ListTagResources', '--ResourceType', 'secret', '--pager', 'path=Res.Item[', 'NextToken=Next']);
+    expect(r).toEqual(out('{\n\t"Res": {\n\t\t"Item[": []\n\t}\n}\n'));
+  });
+});
+
 describe('--output tables: openapi/output_filter_test.go expectations', () => {
   const table = (body: unknown, ...flags: string[]) => {
     fake.script.push({ status: 200, body: JSON.stringify(body) });

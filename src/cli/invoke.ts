@@ -49,13 +49,6 @@ function fieldsOf(flag: string, tokens: string[], allowed: string[]): Map<string
 
 const isObject = (v: unknown): v is Record<string, JsonValue> => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof JsonNumber);
 
-/** Reads `a.b.c[]` (the only shape the pager needs without a JMESPath engine). */
-function atPath(body: JsonValue, segments: string[]): JsonValue | undefined {
-  let v: JsonValue | undefined = body;
-  for (const s of segments) v = isObject(v) ? v[s] : undefined;
-  return v;
-}
-
 function numberOf(v: JsonValue | undefined): number | undefined {
   if (v instanceof JsonNumber) return Number(v.text);
   if (typeof v === 'number') return v;
@@ -63,17 +56,13 @@ function numberOf(v: JsonValue | undefined): number | undefined {
   return undefined;
 }
 
-function collectionPath(body: JsonValue, given: string | undefined): string[] {
-  if (given) {
-    if (!/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*(\[\])?$/.test(given))
-      throw new CliError(`call failed the pager path ${given} is not supported: use a dotted path such as SecretList.Secret[]`);
-    return given.replace(/\[\]$/, '').split('.');
-  }
+/** The collection path the real CLI detects: the first member of the body holding an array. */
+function detectPath(body: JsonValue): string {
   if (isObject(body))
     for (const [k, v] of Object.entries(body)) {
       if (!isObject(v)) continue;
       const inner = Object.entries(v).find(([, x]) => Array.isArray(x));
-      if (inner) return [k, inner[0]];
+      if (inner) return `${k}.${inner[0]}[]`;
     }
   throw new CliError("call failed can't auto recognize collections path: you need add `--pager path=[jmespath]` to assign manually");
 }
@@ -90,15 +79,22 @@ async function pageAll(backend: Backend, call: Call, tokens: string[]): Promise<
   const nextTokenKey = f.has('NextToken') ? f.get('NextToken')! : 'NextToken';
   const params = { ...call.params };
   const items: JsonValue[] = [];
-  let path: string[] | undefined;
+  const { search } = await import('../core/jmespath.js');
+  let path = f.get('path') || undefined;
   for (let pages = 0; ; pages++) {
     if (pages > 10000) throw new CliError('call failed the pager did not reach the last page after 10000 pages');
     const body = await backend.call({ ...call, params });
-    path ??= collectionPath(body, f.get('path'));
-    const list = atPath(body, path);
+    path ??= detectPath(body);
+    // openapi/pager.go mergeCollections: the path is a JMESPath; its errors and non-arrays merge nothing.
+    let list: unknown;
+    try {
+      list = search(path, body);
+    } catch {
+      list = undefined;
+    }
     // Deliberate deviation: the real CLI's pager (openapi/pager.go) decodes pages into float64s, so
     // 1.50 prints 1.5 and a 23-digit integer is rounded; ours keeps every literal as the server sent it.
-    if (Array.isArray(list)) items.push(...list);
+    if (Array.isArray(list)) items.push(...(list as JsonValue[]));
     const next = nextTokenKey && isObject(body) ? body[nextTokenKey] : undefined;
     if (typeof next === 'string' && next !== '') {
       params[nextTokenKey] = next;
@@ -111,8 +107,13 @@ async function pageAll(backend: Backend, call: Call, tokens: string[]): Promise<
     if (total === undefined || number === undefined || !size || number >= Math.ceil(total / size)) break;
     params[pageNumberKey] = String(number + 1);
   }
-  const [outer, inner] = path.length >= 2 ? path.slice(-2) : [undefined, path[0]];
-  return outer === undefined ? { [inner]: items } : { [outer]: { [inner]: items } };
+  // GetResponseCollection: the result is keyed by the path's last two dotted parts, `[]` trimmed.
+  const parts = path!.split('.');
+  const inner = parts[parts.length - 1].replace(/\[\]$/, '');
+  const out: Record<string, JsonValue> = Object.create(null);
+  if (parts.length >= 2) out[parts[parts.length - 2]] = Object.assign(Object.create(null), { [inner]: items });
+  else out[inner] = items;
+  return out;
 }
 
 function intField(f: Map<string, string>, k: string, def: number, min: number, max: number): number {
