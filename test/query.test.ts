@@ -55,6 +55,14 @@ describe('--cli-query: the results of openapi/commando_test.go TestApplyQueryFil
     );
   });
 
+  // The cases the fork adds to compliance/functions.json.
+  test('to_entries: alibabacloud-go/go-jmespath compliance/functions.json', async () => {
+    const given = { foo: -1, objects: { foo: 'bar', bar: 'baz' }, empty_hash: {} };
+    expect(await query(given, 'to_entries(objects)')).toEqual(out('[\n\t{\n\t\t"key": "bar",\n\t\t"value": "baz"\n\t},\n\t{\n\t\t"key": "foo",\n\t\t"value": "bar"\n\t}\n]\n'));
+    expect(await query(given, 'to_entries(empty_hash)')).toEqual(out('[]\n'));
+    expect(await query(given, 'to_entries(foo)')).toEqual(fail('JMESPath query failed: Invalid type for: -1, expected: []jmespath.jpType{"object"}'));
+  });
+
   test('an empty --cli-query filters nothing (QueryFlagEmpty)', async () => {
     expect(await query({ b: 1, a: 'x' }, '')).toEqual(out('{\n\t"a": "x",\n\t"b": 1\n}\n'));
   });
@@ -112,6 +120,26 @@ describe('numbers keep the literal the server sent', () => {
     expect(await query(PRICES, 'to_string(Price)')).toEqual(out('"1.50"\n'));
     expect(await query(PRICES, '{p: Price, b: [Big]}')).toEqual(out('{\n\t"b": [\n\t\t12345678901234567890123\n\t],\n\t"p": 1.50\n}\n'));
     expect(await query(PRICES, 'type(Big)')).toEqual(out('"number"\n'));
+  });
+
+  // alibabacloud-go/go-jmespath api_test.go TestJSONNumberIsTreatedAsNumber and
+  // TestJSONNumberIdentityPreservesPrecision, through the CLI.
+  test('the fork\'s json.Number expectations (api_test.go)', async () => {
+    const data = '{"total":300,"id":9007199254740993,"items":[{"n":1},{"n":3},{"n":2}]}';
+    const expectations: [string, string][] = [
+      ['total', '300'], ['total > `0`', 'true'], ['total == `300`', 'true'], ['type(total)', '"number"'], ['ceil(total)', '300'],
+      ['abs(total)', '300'], ['to_number(total)', '300'], ['sum(items[*].n)', '6'], ['max_by(items, &n).n', '3'],
+      ['sort_by(items, &n)[0].n', '1'], ['id', '9007199254740993'],
+    ];
+    for (const [q, want] of expectations) expect([q, await query(data, q)]).toEqual([q, out(want + '\n')]);
+  });
+
+  test('== compares two numbers of the response exactly, and a number with a literal by value', async () => {
+    const data = '{"a":12345678901234567890123,"b":12345678901234567890124,"c":1.50,"d":1.5,"e":{"x":[1.0]}}';
+    expect(await query(data, 'a == b')).toEqual(out('false\n'));
+    expect(await query(data, 'c == d')).toEqual(out('true\n'));
+    expect(await query(data, 'e == `{"x": [1]}`')).toEqual(out('true\n'));
+    expect(await query(data, 'contains([a, c], `1.5`)')).toEqual(out('true\n'));
   });
 
   test('--cli-query: a number the query computes is a float64 in encoding/json form', async () => {

@@ -7,9 +7,12 @@
 // lexer/parser/interpreter's behaviour (its Pratt binding powers, its error messages, its quirks),
 // written anew; none of their code is copied.
 //
-// Numbers: values from the response stay JsonNumber (Go's json.Number from a UseNumber decoder) so
-// that a number passed through keeps its literal; functions that compute (abs, sum, length, …)
-// give float64s, as the fork's toNum does. Numbers inside `…` literals are float64s (json.Unmarshal).
+// Which fork: the CLI's go.sum pins v0.4.0-aliyun, whose exact commit is not readable here; its
+// go.mod is upstream's and its stored history shows to_entries, then json.Number treated as a number
+// (toNum), then exact equality. We follow that: values from the response stay JsonNumber (Go's
+// json.Number from the CLI's UseNumber decoder) so a number passed through keeps its literal; `==`
+// compares two of them exactly; functions that compute (abs, sum, length, max, sort, …) give
+// float64s, as toNum does; numbers inside `…` literals are float64s (json.Unmarshal).
 import { compareCodePoints, JsonNumber, parseLossless } from './json.js';
 
 /** A JMESPath value: JSON plus float64s from computations and expression references. */
@@ -445,28 +448,48 @@ function isFalse(v: unknown): boolean {
   return false;
 }
 
-/** Go's reflect.DeepEqual on decoded JSON: a json.Number equals only the same spelling. */
-function deepEqual(a: unknown, b: unknown): boolean {
+/** Exact order of two JSON number literals (the fork compares json.Numbers as rationals). */
+function compareDecimal(a: string, b: string): number | undefined {
+  const parse = (t: string) => {
+    const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(t);
+    if (!m) return undefined;
+    const exp = Number(m[4] ?? 0) - (m[3]?.length ?? 0);
+    return { neg: m[1] === '-', digits: BigInt(m[2] + (m[3] ?? '')), exp };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  // Beyond a few hundred digits of scale, float64 order is what Go would give for these in practice.
+  if (!x || !y || Math.abs(x.exp) > 400 || Math.abs(y.exp) > 400) return undefined;
+  const min = Math.min(x.exp, y.exp);
+  const sx = (x.neg ? -1n : 1n) * x.digits * 10n ** BigInt(x.exp - min);
+  const sy = (y.neg ? -1n : 1n) * y.digits * 10n ** BigInt(y.exp - min);
+  return sx < sy ? -1 : sx > sy ? 1 : 0;
+}
+
+/**
+ * Equality as the fork's objsEqual: numbers by value (two literals from the response exactly, so
+ * integers beyond 2^53 stay distinct), arrays and objects member by member, anything else as is.
+ */
+function objsEqual(a: unknown, b: unknown): boolean {
   if (a === undefined) a = null;
   if (b === undefined) b = null;
-  if (a instanceof JsonNumber || b instanceof JsonNumber) return a instanceof JsonNumber && b instanceof JsonNumber && a.text === b.text;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  const x = toNum(a);
+  const y = toNum(b);
+  if (x !== undefined && y !== undefined) {
+    if (a instanceof JsonNumber && b instanceof JsonNumber) {
+      const c = compareDecimal(a.text, b.text);
+      if (c !== undefined) return c === 0;
+    }
+    return x === y;
+  }
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => objsEqual(v, b[i]));
   if (isObject(a)) {
     if (!isObject(b)) return false;
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && objsEqual(a[k], b[k]));
   }
-  if (a instanceof ExpRef || b instanceof ExpRef) return false;
+  if (a instanceof JsonNumber || b instanceof JsonNumber || a instanceof ExpRef || b instanceof ExpRef) return false;
   return a === b;
-}
-
-function objsEqual(a: unknown, b: unknown): boolean {
-  const x = toNum(a);
-  if (x !== undefined) {
-    const y = toNum(b);
-    return y !== undefined && x === y;
-  }
-  return deepEqual(a, b);
 }
 
 /** Go's %v of a float64 (strconv 'g', shortest): exponent form below 1e-4 and from 1e6 (1e+06). */
