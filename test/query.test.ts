@@ -256,6 +256,12 @@ describe('--cli-dry-run and --cli-dry-run-json (openapi/cli_dry_run.go)', () => 
     );
     expect(fake.kmsRequests()).toHaveLength(0);
   });
+  test('the caller context of the environment joins the query (openapi/call_context.go applyCallContextRPC)', async () => {
+    const env = cleanEnv({ HOME: home, NO_COLOR: '1', ...AK, ALIBABA_CLOUD_SOURCE_IP: ' 10.0.0.1 ', ALIBABA_CLOUD_SECURE_TRANSPORT: 'true' });
+    const r = await run(['kms', 'ListSecrets', '--PageSize', '5', '--cli-dry-run', '--endpoint', fake.endpoint], env);
+    expect([r.stderr, r.stdout.slice(r.stdout.indexOf('Query:'))]).toEqual(['', 'Query:\n  PageSize = 5\n  SecureTransport = true\n  SourceIp = 10.0.0.1\n---\n']);
+  });
+
   test('exclusive flags as openapi/flags.go declares them, first in flag order wins', async () => {
     const ex = (a: string, b: string) => fail(`flag --${a} is exclusive with --${b}`);
     expect(await kms([...args, '--cli-dry-run', '--cli-dry-run-json'])).toEqual(ex('cli-dry-run', 'cli-dry-run-json'));

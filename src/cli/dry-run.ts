@@ -24,7 +24,17 @@ function describe(backend: Backend, action: string, params: Record<string, strin
   for (const [k, v] of headerPairs(a)) headers[k] = SENSITIVE_HEADERS.includes(k.toLowerCase()) ? mask(v) : v;
   const sorted = (o: Record<string, string>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
   const doc: DryRunDoc = { style: 'RPC', endpoint: host, method: flagValue(a, 'method') || 'POST', headers: sorted(headers), action, version: '2016-01-20' };
-  if (Object.keys(params).length > 0) doc.query = sorted(params);
+  // openapi/call_context.go applyCallContextRPC: the caller context from the environment joins the
+  // query unless a parameter of that name was given.
+  const query = { ...params };
+  for (const [env, key] of [
+    ['ALIBABA_CLOUD_SOURCE_IP', 'SourceIp'],
+    ['ALIBABA_CLOUD_SECURE_TRANSPORT', 'SecureTransport'],
+  ]) {
+    const v = (process.env[env] ?? '').trim();
+    if (v && !Object.hasOwn(query, key)) query[key] = v;
+  }
+  if (Object.keys(query).length > 0) doc.query = sorted(query);
   return { style: doc.style, endpoint: doc.endpoint, method: doc.method, headers: doc.headers, ...(doc.query ? { query: doc.query } : {}), action, version: doc.version };
 }
 
