@@ -187,6 +187,17 @@ describe('--pager path= is a JMESPath (openapi/pager.go mergeCollections, GetRes
     const r = await kms(['ListTagResources', '--ResourceType', 'secret', '--pager', 'path=Res.Item[?n > `1`]', 'NextToken=Next']);
     expect(r).toEqual(out('{\n\t"Res": {\n\t\t"Item[?n > `1`]": [\n\t\t\t{\n\t\t\t\t"n": 1.50\n\t\t\t},\n\t\t\t{\n\t\t\t\t"n": 3\n\t\t\t}\n\t\t]\n\t}\n}\n'));
   });
+  test('PageNumber=, PageSize=, TotalCount= are JMESPaths too; the parameter sent is their last part (GetPager)', async () => {
+    const page = (n: number, items: number[]) => ({ status: 200, body: JSON.stringify({ Data: { PageNumber: n, PageSize: 2, TotalCount: 3, Items: items } }) });
+    fake.script.push(page(1, [1, 2]), page(2, [3]));
+    const r = await kms(['ListSecrets', '--pager', 'path=Data.Items[]', 'PageNumber=Data.PageNumber', 'PageSize=Data.PageSize', 'TotalCount=Data.TotalCount']);
+    expect(r).toEqual(out('{\n\t"Data": {\n\t\t"Items": [\n\t\t\t1,\n\t\t\t2,\n\t\t\t3\n\t\t]\n\t}\n}\n'));
+    expect(fake.kmsRequests().map((q) => q.params.PageNumber)).toEqual([undefined, '2']);
+    fake.script.push(page(1, [1]));
+    expect(await kms(['ListSecrets', '--pager', 'TotalCount=Data.[']))
+      .toEqual(fail("call failed jmespath: 'Data.[' failed SyntaxError: Incomplete expression"));
+  });
+
   test('a path that does not parse merges nothing, as the real CLI ignores the error', async () => {
     fake.script.push({ status: 200, body: '{"Res":{"Item":[1]},"Next":"","RequestId":"a"}' });
     const r = await kms(['ListTagResources', '--ResourceType', 'secret', '--pager', 'path=Res.Item[', 'NextToken=Next']);

@@ -73,17 +73,31 @@ function detectPath(body: JsonValue): string {
  */
 async function pageAll(backend: Backend, call: Call, tokens: string[]): Promise<JsonValue> {
   const f = fieldsOf('pager', tokens, ['path', 'PageNumber', 'PageSize', 'TotalCount', 'NextToken']);
-  const pageNumberKey = f.get('PageNumber') || 'PageNumber';
-  const pageSizeKey = f.get('PageSize') || 'PageSize';
-  const totalKey = f.get('TotalCount') || 'TotalCount';
-  const nextTokenKey = f.has('NextToken') ? f.get('NextToken')! : 'NextToken';
+  // openapi/pager.go GetPager: each field is a JMESPath into the response; the request parameter is
+  // its last dotted part (`PageNumber=Data.PageNumber` reads Data.PageNumber, sends PageNumber).
+  const pageNumberExpr = f.get('PageNumber') || 'PageNumber';
+  const pageSizeExpr = f.get('PageSize') || 'PageSize';
+  const totalExpr = f.get('TotalCount') || 'TotalCount';
+  const nextTokenExpr = f.has('NextToken') ? f.get('NextToken')! : 'NextToken';
+  const lastPart = (expr: string) => expr.split('.').pop()!;
   const params = { ...call.params };
   const items: JsonValue[] = [];
   const { search } = await import('../core/jmespath.js');
+  const read = (expr: string, body: JsonValue): unknown => {
+    try {
+      return search(expr, body);
+    } catch (e: any) {
+      throw new CliError(`call failed jmespath: '${expr}' failed ${e.message}`);
+    }
+  };
   let path = f.get('path') || undefined;
   for (let pages = 0; ; pages++) {
     if (pages > 10000) throw new CliError('call failed the pager did not reach the last page after 10000 pages');
     const body = await backend.call({ ...call, params });
+    const next = nextTokenExpr ? read(nextTokenExpr, body) : undefined;
+    const total = numberOf(read(totalExpr, body) as JsonValue);
+    const number = numberOf(read(pageNumberExpr, body) as JsonValue);
+    const size = numberOf(read(pageSizeExpr, body) as JsonValue);
     path ??= detectPath(body);
     // openapi/pager.go mergeCollections: the path is a JMESPath; its errors and non-arrays merge nothing.
     let list: unknown;
@@ -95,17 +109,12 @@ async function pageAll(backend: Backend, call: Call, tokens: string[]): Promise<
     // Deliberate deviation: the real CLI's pager (openapi/pager.go) decodes pages into float64s, so
     // 1.50 prints 1.5 and a 23-digit integer is rounded; ours keeps every literal as the server sent it.
     if (Array.isArray(list)) items.push(...(list as JsonValue[]));
-    const next = nextTokenKey && isObject(body) ? body[nextTokenKey] : undefined;
     if (typeof next === 'string' && next !== '') {
-      params[nextTokenKey] = next;
+      params[lastPart(nextTokenExpr)] = next;
       continue;
     }
-    const b = isObject(body) ? body : {};
-    const total = numberOf(b[totalKey]);
-    const number = numberOf(b[pageNumberKey]);
-    const size = numberOf(b[pageSizeKey]);
     if (total === undefined || number === undefined || !size || number >= Math.ceil(total / size)) break;
-    params[pageNumberKey] = String(number + 1);
+    params[lastPart(pageNumberExpr)] = String(number + 1);
   }
   // GetResponseCollection: the result is keyed by the path's last two dotted parts, `[]` trimmed.
   const parts = path!.split('.');
