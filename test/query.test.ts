@@ -108,6 +108,27 @@ describe('--cli-query errors in go-jmespath words, behind "JMESPath query failed
   });
 });
 
+describe('a 2xx body that is not JSON (openapi/commando.go processInvoke)', () => {
+  const plain = () => fake.script.push({ status: 200, body: 'plain text', headers: { 'Content-Type': 'text/plain' } });
+  test('--cli-query cannot decode it: ApplyQueryFilter\'s error; --quiet prints nothing', async () => {
+    plain();
+    expect(await kms(['ListSecrets', '--cli-query', 'a'])).toEqual(fail("failed to parse JSON response: invalid character 'p' looking for beginning of value"));
+    plain();
+    expect(await kms(['ListSecrets', '--quiet'])).toEqual(out(''));
+  });
+  test('--output wraps it in {"RootFilter":[…]} first (output_filter.go FilterOutput)', async () => {
+    fake.script.push({ status: 200, body: 'test', headers: { 'Content-Type': 'text/plain' } });
+    // The expectation of output_filter_test.go TestGetOutputFilter for the same body.
+    expect(await kms(['ListSecrets', '--output', 'cols=a'])).toEqual(fail("unmarshal output failed invalid character 'e' in literal true (expecting 'r')"));
+  });
+  test('--pager and --waiter: json.Unmarshal\'s error behind their own prefixes', async () => {
+    plain();
+    expect(await kms(['ListSecrets', '--pager'])).toEqual(fail("call failed unmarshal invalid character 'p' looking for beginning of value"));
+    plain();
+    expect(await kms(['ListSecrets', '--waiter', 'expr=a', 'to=b'])).toEqual(fail("unmarshal failed invalid character 'p' looking for beginning of value"));
+  });
+});
+
 describe('numbers keep the literal the server sent', () => {
   // openapi/commando.go ApplyQueryFilter decodes with UseNumber; json.Number marshals as its text.
   test('--cli-query: a number passed through is printed as it came', async () => {

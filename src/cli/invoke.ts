@@ -2,8 +2,8 @@
 // of sending, repeat the call and merge, or poll) live here because they work the same on both backends.
 import type { Backend, Call } from '../backends/backend.js';
 import { CliError } from '../core/errors.js';
-import { JsonNumber, toPlain, type JsonValue } from '../core/json.js';
-import { flagList, type ParsedArgs } from './argv.js';
+import { JsonNumber, parseLossless, toPlain, type JsonValue } from '../core/json.js';
+import { flagList, flagValue, type ParsedArgs } from './argv.js';
 import type { Io } from './render.js';
 
 export async function invoke(backend: Backend, call: Call, a: ParsedArgs, io: Io): Promise<JsonValue | undefined> {
@@ -18,13 +18,35 @@ export async function invoke(backend: Backend, call: Call, a: ParsedArgs, io: Io
     if (waiter !== undefined) return await waitFor(backend, call, waiter);
     return await backend.call(call);
   } catch (e: any) {
-    // A 2xx body that is not JSON is printed as it came, as the real CLI does.
-    if (e?.nonJsonBody === true && typeof e.text === 'string') {
-      io.out(e.text + '\n');
-      return undefined;
-    }
+    if (e?.nonJsonBody === true && typeof e.text === 'string') return notJson(e.text, a, io);
     throw e;
   }
+}
+
+/** encoding/json's complaint about `text`: json.Unmarshal's (strict) or a Decoder's. */
+function jsonError(text: string, strict: boolean): string {
+  try {
+    parseLossless(text, strict);
+    return '';
+  } catch (e: any) {
+    if (strict || e.message !== 'unexpected end of JSON input') return e.message;
+    return text.trim() === '' ? 'EOF' : 'unexpected EOF';
+  }
+}
+
+/**
+ * A 2xx body that is not JSON (openapi/commando.go processInvoke): printed as it came, unless a
+ * step that must decode it comes first: the pager (pager.go FeedResponse), the waiter
+ * (response_utils.go evaluateExpr), --quiet (prints nothing), --cli-query, --output.
+ */
+function notJson(text: string, a: ParsedArgs, io: Io): undefined {
+  if (flagList(a, 'pager') !== undefined) throw new CliError(`call failed unmarshal ${jsonError(text, true)}`);
+  if (flagList(a, 'waiter') !== undefined) throw new CliError(`unmarshal failed ${jsonError(text, true)}`);
+  if (a.flags.has('quiet')) return undefined;
+  if (flagValue(a, 'cli-query')) throw new CliError(`failed to parse JSON response: ${jsonError(text, false)}`);
+  if (flagList(a, 'output') !== undefined) throw new CliError(`unmarshal output failed ${jsonError(`{"RootFilter":[${text}]}`, false)}`);
+  io.out(text + '\n');
+  return undefined;
 }
 
 async function dryRunText(backend: Backend, call: Call): Promise<string> {
