@@ -3,6 +3,7 @@
 // empty parts (`query` without parameters, `body`, the ROA fields), the human form prints the same
 // fields between `---` lines, and credential-bearing headers are masked to their first 4 characters.
 import type { Backend } from '../backends/backend.js';
+import { compareCodePoints } from '../core/json.js';
 import { flagValue, headerPairs, type ParsedArgs } from './argv.js';
 
 const SENSITIVE_HEADERS = ['authorization', 'x-acs-accesskey-id', 'x-acs-security-token', 'x-acs-signature'];
@@ -22,8 +23,7 @@ function describe(backend: Backend, action: string, params: Record<string, strin
   const host = (backend as { opts?: { host?: string } }).opts?.host ?? `kms.${region}.aliyuncs.com`;
   const headers: Record<string, string> = { 'Accept-Encoding': 'identity', 'x-sdk-client': 'golang/1.0.0', 'x-sdk-invoke-type': 'common' };
   for (const [k, v] of headerPairs(a)) headers[k] = SENSITIVE_HEADERS.includes(k.toLowerCase()) ? mask(v) : v;
-  const sorted = (o: Record<string, string>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
-  const doc: DryRunDoc = { style: 'RPC', endpoint: host, method: flagValue(a, 'method') || 'POST', headers: sorted(headers), action, version: '2016-01-20' };
+  const sorted = (o: Record<string, string>) => Object.fromEntries(Object.keys(o).sort(compareCodePoints).map((k) => [k, o[k]]));
   // openapi/call_context.go applyCallContextRPC: the caller context from the environment joins the
   // query unless a parameter of that name was given.
   const query = { ...params };
@@ -34,8 +34,16 @@ function describe(backend: Backend, action: string, params: Record<string, strin
     const v = (process.env[env] ?? '').trim();
     if (v && !Object.hasOwn(query, key)) query[key] = v;
   }
-  if (Object.keys(query).length > 0) doc.query = sorted(query);
-  return { style: doc.style, endpoint: doc.endpoint, method: doc.method, headers: doc.headers, ...(doc.query ? { query: doc.query } : {}), action, version: doc.version };
+  // Field order is the Go struct's, which MarshalIndent keeps; `query` is omitempty.
+  return {
+    style: 'RPC',
+    endpoint: host,
+    method: flagValue(a, 'method') || 'POST',
+    headers: sorted(headers),
+    ...(Object.keys(query).length > 0 ? { query: sorted(query) } : {}),
+    action,
+    version: '2016-01-20',
+  };
 }
 
 /** `--cli-dry-run-json`: Go MarshalIndent (two spaces, `<>&` escaped), fields in the struct's order. */
