@@ -2,7 +2,7 @@
 // `--output cols=… rows=… num=true` table. The JMESPath engine (core/jmespath.ts, go-jmespath's
 // dialect) is a lazy bundle, loaded only when a query or a table asks for it.
 import { CliError } from '../core/errors.js';
-import { formatGoJson, JsonNumber, type JsonValue } from '../core/json.js';
+import { formatGoJson, type JsonValue } from '../core/json.js';
 
 type Engine = typeof import('../core/jmespath.js');
 const engine = (): Promise<Engine> => import('../core/jmespath.js');
@@ -13,31 +13,18 @@ const engine = (): Promise<Engine> => import('../core/jmespath.js');
  * query computed prints in encoding/json's float form, and NaN or ±Inf cannot be printed.
  */
 export async function applyQuery(body: JsonValue, query: string): Promise<JsonValue> {
-  const { search, goJsonFloat } = await engine();
+  const { search, remarshal } = await engine();
   let result: unknown;
   try {
     result = search(query, body);
   } catch (e: any) {
     throw new CliError(`JMESPath query failed: ${e.message}`);
   }
-  const remarshal = (v: unknown): JsonValue => {
-    if (typeof v === 'number') {
-      try {
-        return new JsonNumber(goJsonFloat(v));
-      } catch (e: any) {
-        throw new CliError(`failed to marshal query result: ${e.message}`);
-      }
-    }
-    if (Array.isArray(v)) return v.map(remarshal);
-    if (v && typeof v === 'object' && !(v instanceof JsonNumber)) {
-      const o: Record<string, JsonValue> = Object.create(null);
-      for (const k of Object.keys(v)) o[k] = remarshal((v as Record<string, unknown>)[k]);
-      return o;
-    }
-    if (v === undefined) return null;
-    return v as JsonValue;
-  };
-  return remarshal(result);
+  try {
+    return remarshal(result);
+  } catch (e: any) {
+    throw new CliError(`failed to marshal query result: ${e.message}`);
+  }
 }
 
 /** Renders the body as the real CLI prints it; the result ends with exactly one newline. */

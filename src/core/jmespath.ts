@@ -13,7 +13,7 @@
 // json.Number from the CLI's UseNumber decoder) so a number passed through keeps its literal; `==`
 // compares two of them exactly; functions that compute (abs, sum, length, max, sort, …) give
 // float64s, as toNum does; numbers inside `…` literals are float64s (json.Unmarshal).
-import { compareCodePoints, JsonNumber, parseLossless } from './json.js';
+import { compareCodePoints, JsonNumber, parseLossless, type JsonValue } from './json.js';
 
 /** A JMESPath value: JSON plus float64s from computations and expression references. */
 export type Value = unknown;
@@ -889,6 +889,22 @@ function slice(arr: unknown[], parts: (number | null)[]): unknown[] {
   if (step > 0) for (let i = start; i < stop; i += step) out.push(arr[i]);
   else for (let i = start; i > stop; i += step) out.push(arr[i]);
   return out;
+}
+
+/**
+ * A result as json.Marshal and a UseNumber decoder give it back: float64s become their
+ * encoding/json text (NaN and ±Inf are refused), an expression reference an empty object.
+ */
+export function remarshal(v: unknown): JsonValue {
+  if (typeof v === 'number') return new JsonNumber(goJsonFloat(v));
+  if (v instanceof ExpRef) return Object.create(null);
+  if (Array.isArray(v)) return v.map(remarshal);
+  if (isObject(v)) {
+    const o: Record<string, JsonValue> = Object.create(null);
+    for (const k of Object.keys(v)) o[k] = remarshal(v[k]);
+    return o;
+  }
+  return v === undefined ? null : (v as JsonValue);
 }
 
 /** jmespath.Search(expression, data). */
