@@ -747,7 +747,8 @@ class Interpreter {
         return new ExpRef(n.children[0]);
       case 'ASTFunctionExpression': {
         const args = n.children.map((c) => this.execute(c, value));
-        return this.call(String(n.value), args);
+        // go-jmespath panics when the callee is not a name (`@(x)`); ours says there is no such function.
+        return this.call(typeof n.value === 'string' ? n.value : '', args);
       }
       case 'ASTField':
         return isObject(value) && Object.hasOwn(value, n.value as string) ? value[n.value as string] : null;
