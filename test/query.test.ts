@@ -217,12 +217,17 @@ describe('--pager path= is a JMESPath (openapi/pager.go mergeCollections, GetRes
     fake.script.push(page(1, [1]));
     expect(await kms(['ListSecrets', '--pager', 'TotalCount=Data.[']))
       .toEqual(fail("call failed jmespath: 'Data.[' failed SyntaxError: Incomplete expression"));
+    // pager_test.go TestPager_FeedResponse: an empty expression (page mode: NextToken= empty).
+    fake.script.push(page(1, [1]));
+    expect(await kms(['ListSecrets', '--pager', 'NextToken=', 'PageSize=']))
+      .toEqual(fail("call failed jmespath: '' failed SyntaxError: Incomplete expression"));
   });
 
   test('a path that does not parse merges nothing, as the real CLI ignores the error', async () => {
     fake.script.push({ status: 200, body: '{"Res":{"Item":[1]},"Next":"","RequestId":"a"}' });
     const r = await kms(['ListTagResources', '--ResourceType', 'secret', '--pager', 'path=Res.Item[', 'NextToken=Next']);
-    expect(r).toEqual(out('{\n\t"Res": {\n\t\t"Item[": []\n\t}\n}\n'));
+    // Nothing merged: Go's nil slice marshals as null (pager_test.go TestPager_GetResponseCollection).
+    expect(r).toEqual(out('{\n\t"Res": {\n\t\t"Item[": null\n\t}\n}\n'));
   });
 });
 

@@ -97,10 +97,13 @@ async function pageAll(backend: Backend, call: Call, tokens: string[]): Promise<
   const f = fieldsOf('pager', tokens, ['path', 'PageNumber', 'PageSize', 'TotalCount', 'NextToken']);
   // openapi/pager.go GetPager: each field is a JMESPath into the response; the request parameter is
   // its last dotted part (`PageNumber=Data.PageNumber` reads Data.PageNumber, sends PageNumber).
-  const pageNumberExpr = f.get('PageNumber') || 'PageNumber';
-  const pageSizeExpr = f.get('PageSize') || 'PageSize';
-  const totalExpr = f.get('TotalCount') || 'TotalCount';
-  const nextTokenExpr = f.has('NextToken') ? f.get('NextToken')! : 'NextToken';
+  // A field given empty is an empty expression (an error when read), except NextToken= which turns
+  // next-token mode off.
+  const field = (k: string) => (f.has(k) ? f.get(k)! : k);
+  const pageNumberExpr = field('PageNumber');
+  const pageSizeExpr = field('PageSize');
+  const totalExpr = field('TotalCount');
+  const nextTokenExpr = field('NextToken');
   const lastPart = (expr: string) => expr.split('.').pop()!;
   const params = { ...call.params };
   const items: JsonValue[] = [];
@@ -116,10 +119,12 @@ async function pageAll(backend: Backend, call: Call, tokens: string[]): Promise<
   for (let pages = 0; ; pages++) {
     if (pages > 10000) throw new CliError('call failed the pager did not reach the last page after 10000 pages');
     const body = await backend.call({ ...call, params });
+    // FeedResponse's order: the next token, then (without one) the page fields, then the collection.
     const next = nextTokenExpr ? read(nextTokenExpr, body) : undefined;
-    const total = numberOf(read(totalExpr, body) as JsonValue);
-    const number = numberOf(read(pageNumberExpr, body) as JsonValue);
-    const size = numberOf(read(pageSizeExpr, body) as JsonValue);
+    const more = typeof next === 'string' && next !== '';
+    const total = more ? undefined : numberOf(read(totalExpr, body) as JsonValue);
+    const number = more ? undefined : numberOf(read(pageNumberExpr, body) as JsonValue);
+    const size = more ? undefined : numberOf(read(pageSizeExpr, body) as JsonValue);
     path ??= detectPath(body);
     // openapi/pager.go mergeCollections: the path is a JMESPath; its errors and non-arrays merge nothing.
     let list: unknown;
@@ -131,7 +136,7 @@ async function pageAll(backend: Backend, call: Call, tokens: string[]): Promise<
     // Deliberate deviation: the real CLI's pager (openapi/pager.go) decodes pages into float64s, so
     // 1.50 prints 1.5 and a 23-digit integer is rounded; ours keeps every literal as the server sent it.
     if (Array.isArray(list)) items.push(...(list as JsonValue[]));
-    if (typeof next === 'string' && next !== '') {
+    if (more) {
       params[lastPart(nextTokenExpr)] = next;
       continue;
     }
@@ -142,8 +147,10 @@ async function pageAll(backend: Backend, call: Call, tokens: string[]): Promise<
   const parts = path!.split('.');
   const inner = parts[parts.length - 1].replace(/\[\]$/, '');
   const out: Record<string, JsonValue> = Object.create(null);
-  if (parts.length >= 2) out[parts[parts.length - 2]] = Object.assign(Object.create(null), { [inner]: items });
-  else out[inner] = items;
+  // Go appends every page to a nil slice: with no item at all it marshals as null.
+  const merged = items.length ? items : null;
+  if (parts.length >= 2) out[parts[parts.length - 2]] = Object.assign(Object.create(null), { [inner]: merged });
+  else out[inner] = merged;
   return out;
 }
 

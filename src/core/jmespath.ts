@@ -15,8 +15,6 @@
 // float64s, as toNum does; numbers inside `…` literals are float64s (json.Unmarshal).
 import { compareCodePoints, JsonNumber, parseLossless, type JsonValue } from './json.js';
 
-/** A JMESPath value: JSON plus float64s from computations and expression references. */
-export type Value = unknown;
 
 /** go-jmespath's SyntaxError: printed as `SyntaxError: <msg>`. */
 export class JmesSyntaxError extends Error {
