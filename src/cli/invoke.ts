@@ -2,8 +2,8 @@
 // of sending, repeat the call and merge, or poll) live here because they work the same on both backends.
 import type { Backend, Call } from '../backends/backend.js';
 import { CliError } from '../core/errors.js';
-import { JsonNumber, toPlain, type JsonValue } from '../core/json.js';
-import { flagList, type ParsedArgs } from './argv.js';
+import { JsonNumber, parseLossless, toPlain, type JsonValue } from '../core/json.js';
+import { flagList, flagValue, type ParsedArgs } from './argv.js';
 import type { Io } from './render.js';
 
 export async function invoke(backend: Backend, call: Call, a: ParsedArgs, io: Io): Promise<JsonValue | undefined> {
@@ -18,13 +18,35 @@ export async function invoke(backend: Backend, call: Call, a: ParsedArgs, io: Io
     if (waiter !== undefined) return await waitFor(backend, call, waiter);
     return await backend.call(call);
   } catch (e: any) {
-    // A 2xx body that is not JSON is printed as it came, as the real CLI does.
-    if (e?.nonJsonBody === true && typeof e.text === 'string') {
-      io.out(e.text + '\n');
-      return undefined;
-    }
+    if (e?.nonJsonBody === true && typeof e.text === 'string') return notJson(e.text, a, io);
     throw e;
   }
+}
+
+/** encoding/json's complaint about `text`: json.Unmarshal's (strict) or a Decoder's. */
+function jsonError(text: string, strict: boolean): string {
+  try {
+    parseLossless(text, strict);
+    return '';
+  } catch (e: any) {
+    if (strict || e.message !== 'unexpected end of JSON input') return e.message;
+    return text.trim() === '' ? 'EOF' : 'unexpected EOF';
+  }
+}
+
+/**
+ * A 2xx body that is not JSON (openapi/commando.go processInvoke): printed as it came, unless a
+ * step that must decode it comes first: the pager (pager.go FeedResponse), the waiter
+ * (response_utils.go evaluateExpr), --quiet (prints nothing), --cli-query, --output.
+ */
+function notJson(text: string, a: ParsedArgs, io: Io): undefined {
+  if (flagList(a, 'pager') !== undefined) throw new CliError(`call failed unmarshal ${jsonError(text, true)}`);
+  if (flagList(a, 'waiter') !== undefined) throw new CliError(`unmarshal failed ${jsonError(text, true)}`);
+  if (a.flags.has('quiet')) return undefined;
+  if (flagValue(a, 'cli-query')) throw new CliError(`failed to parse JSON response: ${jsonError(text, false)}`);
+  if (flagList(a, 'output') !== undefined) throw new CliError(`unmarshal output failed ${jsonError(`{"RootFilter":[${text}]}`, false)}`);
+  io.out(text + '\n');
+  return undefined;
 }
 
 async function dryRunText(backend: Backend, call: Call): Promise<string> {
@@ -49,13 +71,6 @@ function fieldsOf(flag: string, tokens: string[], allowed: string[]): Map<string
 
 const isObject = (v: unknown): v is Record<string, JsonValue> => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof JsonNumber);
 
-/** Reads `a.b.c[]` (the only shape the pager needs without a JMESPath engine). */
-function atPath(body: JsonValue, segments: string[]): JsonValue | undefined {
-  let v: JsonValue | undefined = body;
-  for (const s of segments) v = isObject(v) ? v[s] : undefined;
-  return v;
-}
-
 function numberOf(v: JsonValue | undefined): number | undefined {
   if (v instanceof JsonNumber) return Number(v.text);
   if (typeof v === 'number') return v;
@@ -63,17 +78,13 @@ function numberOf(v: JsonValue | undefined): number | undefined {
   return undefined;
 }
 
-function collectionPath(body: JsonValue, given: string | undefined): string[] {
-  if (given) {
-    if (!/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*(\[\])?$/.test(given))
-      throw new CliError(`call failed the pager path ${given} is not supported: use a dotted path such as SecretList.Secret[]`);
-    return given.replace(/\[\]$/, '').split('.');
-  }
+/** The collection path the real CLI detects: the first member of the body holding an array. */
+function detectPath(body: JsonValue): string {
   if (isObject(body))
     for (const [k, v] of Object.entries(body)) {
       if (!isObject(v)) continue;
       const inner = Object.entries(v).find(([, x]) => Array.isArray(x));
-      if (inner) return [k, inner[0]];
+      if (inner) return `${k}.${inner[0]}[]`;
     }
   throw new CliError("call failed can't auto recognize collections path: you need add `--pager path=[jmespath]` to assign manually");
 }
@@ -84,56 +95,69 @@ function collectionPath(body: JsonValue, given: string | undefined): string[] {
  */
 async function pageAll(backend: Backend, call: Call, tokens: string[]): Promise<JsonValue> {
   const f = fieldsOf('pager', tokens, ['path', 'PageNumber', 'PageSize', 'TotalCount', 'NextToken']);
-  const pageNumberKey = f.get('PageNumber') || 'PageNumber';
-  const pageSizeKey = f.get('PageSize') || 'PageSize';
-  const totalKey = f.get('TotalCount') || 'TotalCount';
-  const nextTokenKey = f.has('NextToken') ? f.get('NextToken')! : 'NextToken';
+  // openapi/pager.go GetPager: each field is a JMESPath into the response; the request parameter is
+  // its last dotted part (`PageNumber=Data.PageNumber` reads Data.PageNumber, sends PageNumber).
+  // A field given empty is an empty expression (an error when read), except NextToken= which turns
+  // next-token mode off.
+  const field = (k: string) => (f.has(k) ? f.get(k)! : k);
+  const pageNumberExpr = field('PageNumber');
+  const pageSizeExpr = field('PageSize');
+  const totalExpr = field('TotalCount');
+  const nextTokenExpr = field('NextToken');
+  const lastPart = (expr: string) => expr.split('.').pop()!;
   const params = { ...call.params };
   const items: JsonValue[] = [];
-  let path: string[] | undefined;
+  const { search } = await import('../core/jmespath.js');
+  const read = (expr: string, body: JsonValue): unknown => {
+    try {
+      return search(expr, body);
+    } catch (e: any) {
+      throw new CliError(`call failed jmespath: '${expr}' failed ${e.message}`);
+    }
+  };
+  let path = f.get('path') || undefined;
   for (let pages = 0; ; pages++) {
     if (pages > 10000) throw new CliError('call failed the pager did not reach the last page after 10000 pages');
     const body = await backend.call({ ...call, params });
-    path ??= collectionPath(body, f.get('path'));
-    const list = atPath(body, path);
-    // The real CLI decodes pages into float64s, so merged numbers print as JavaScript would (1.50 → 1.5).
-    if (Array.isArray(list)) items.push(...list.map(asDoubles));
-    const next = nextTokenKey && isObject(body) ? body[nextTokenKey] : undefined;
-    if (typeof next === 'string' && next !== '') {
-      params[nextTokenKey] = next;
+    // FeedResponse's order: the next token, then (without one) the page fields, then the collection.
+    const next = nextTokenExpr ? read(nextTokenExpr, body) : undefined;
+    const more = typeof next === 'string' && next !== '';
+    const total = more ? undefined : numberOf(read(totalExpr, body) as JsonValue);
+    const number = more ? undefined : numberOf(read(pageNumberExpr, body) as JsonValue);
+    const size = more ? undefined : numberOf(read(pageSizeExpr, body) as JsonValue);
+    path ??= detectPath(body);
+    // openapi/pager.go mergeCollections: the path is a JMESPath; its errors and non-arrays merge nothing.
+    let list: unknown;
+    try {
+      list = search(path, body);
+    } catch {
+      list = undefined;
+    }
+    // Deliberate deviation: the real CLI's pager (openapi/pager.go) decodes pages into float64s, so
+    // 1.50 prints 1.5 and a 23-digit integer is rounded; ours keeps every literal as the server sent it.
+    if (Array.isArray(list)) items.push(...(list as JsonValue[]));
+    if (more) {
+      params[lastPart(nextTokenExpr)] = next;
       continue;
     }
-    const b = isObject(body) ? body : {};
-    const total = numberOf(b[totalKey]);
-    const number = numberOf(b[pageNumberKey]);
-    const size = numberOf(b[pageSizeKey]);
     if (total === undefined || number === undefined || !size || number >= Math.ceil(total / size)) break;
-    params[pageNumberKey] = String(number + 1);
+    params[lastPart(pageNumberExpr)] = String(number + 1);
   }
-  const [outer, inner] = path.length >= 2 ? path.slice(-2) : [undefined, path[0]];
-  return outer === undefined ? { [inner]: items } : { [outer]: { [inner]: items } };
-}
-
-function asDoubles(v: JsonValue): JsonValue {
-  if (v instanceof JsonNumber) return Number(v.text);
-  if (Array.isArray(v)) return v.map(asDoubles);
-  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x === undefined ? x : asDoubles(x)]));
-  return v;
-}
-
-/** Go's `%v` of a decoded JSON value: `map[k:v]`, `[a b]`, `<nil>`. */
-function goValue(v: unknown): string {
-  if (v === null || v === undefined) return '<nil>';
-  if (Array.isArray(v)) return '[' + v.map(goValue).join(' ') + ']';
-  if (typeof v === 'object')
-    return 'map[' + Object.keys(v as object).sort().map((k) => `${k}:${goValue((v as Record<string, unknown>)[k])}`).join(' ') + ']';
-  return String(v);
+  // GetResponseCollection: the result is keyed by the path's last two dotted parts, `[]` trimmed.
+  const parts = path!.split('.');
+  const inner = parts[parts.length - 1].replace(/\[\]$/, '');
+  const out: Record<string, JsonValue> = Object.create(null);
+  // Go appends every page to a nil slice: with no item at all it marshals as null.
+  const merged = items.length ? items : null;
+  if (parts.length >= 2) out[parts[parts.length - 2]] = Object.assign(Object.create(null), { [inner]: merged });
+  else out[inner] = merged;
+  return out;
 }
 
 function intField(f: Map<string, string>, k: string, def: number, min: number, max: number): number {
   const raw = f.get(k);
   if (raw === undefined) return def;
-  if (!/^-?\d+$/.test(raw)) throw new CliError(`--waiter ${k}=${raw} must be integer`);
+  if (!/^[+-]?\d+$/.test(raw)) throw new CliError(`--waiter ${k}=${raw} must be integer`);
   const n = Number(raw);
   if (n < min || n > max) throw new CliError(`--waiter ${k}=${raw} must between ${min}-${max} (seconds)`);
   return n;
@@ -147,15 +171,16 @@ async function waitFor(backend: Backend, call: Call, tokens: string[]): Promise<
   const to = f.get('to')!;
   const timeout = intField(f, 'timeout', 180, 1, 600);
   const interval = intField(f, 'interval', 5, 2, 10);
-  const { search } = (await import('@jmespath-community/jmespath')) as unknown as { search: (d: unknown, e: string) => unknown };
+  const { search, goValue } = await import('../core/jmespath.js');
   const start = Date.now();
   for (;;) {
     const body = await backend.call(call);
+    // openapi/response_utils.go evaluateExpr: json.Unmarshal (numbers are float64s), then go-jmespath.
     let v: unknown;
     try {
-      v = search(toPlain(body), expr);
+      v = search(expr, toPlain(body));
     } catch (e: any) {
-      throw new CliError(`jmespath: '${expr}' failed ${e.message}`);
+      throw new CliError(`jmes search failed ${e.message}`);
     }
     if (typeof v !== 'string') throw new CliError(`object ${goValue(v)} isn't string`);
     if (v === to) return body;

@@ -20,6 +20,7 @@ import { LocalBackend } from '../backends/local/index.js';
 import { defaultStoreDir } from '../backends/local/store.js';
 import { invoke } from './invoke.js';
 import { renderSuccess } from './output.js';
+import { cliDryRun } from './dry-run.js';
 
 const io: Io = {
   out: (s) => process.stdout.write(s),
@@ -200,17 +201,6 @@ export async function run(argv: string[]): Promise<number> {
   if (body === undefined || a.flags.has('quiet')) return 0;
   io.out(await renderSuccess(body, flagValue(a, 'cli-query'), flagList(a, 'output')));
   return 0;
-}
-
-/** The real CLI's `--cli-dry-run` JSON (Go MarshalIndent: two spaces, `<>&` escaped), key order as it prints. */
-function cliDryRun(backend: Backend, action: string, params: Record<string, string>, region: string, a: ParsedArgs): string {
-  const host = (backend as { opts?: { host?: string } }).opts?.host ?? `kms.${region}.aliyuncs.com`;
-  const headers: Record<string, string> = { 'Accept-Encoding': 'identity', 'x-sdk-client': 'golang/1.0.0', 'x-sdk-invoke-type': 'common' };
-  for (const [k, v] of headerPairs(a)) headers[k] = v;
-  const sorted = (o: Record<string, string>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
-  const doc = { style: 'RPC', endpoint: host, method: flagValue(a, 'method') || 'POST', headers: sorted(headers), query: sorted(params), action, version: '2016-01-20' };
-  const escapes: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
-  return JSON.stringify(doc, null, 2).replace(/[<>&\u2028\u2029]/g, (c) => escapes[c]) + '\n';
 }
 
 function productError(product: string): CliError {

@@ -1,26 +1,38 @@
 // Success output (aliyun-cli-behavior.md §3): sorted JSON by default, `--cli-query` JMESPath, and the
-// `--output cols=… rows=… num=true` table. The JMESPath engine is loaded only when asked for.
+// `--output cols=… rows=… num=true` table. The JMESPath engine (core/jmespath.ts, go-jmespath's
+// dialect) is a lazy bundle, loaded only when a query or a table asks for it.
 import { CliError } from '../core/errors.js';
-import { formatGoJson, toPlain, type JsonValue } from '../core/json.js';
+import { formatGoJson, type JsonValue } from '../core/json.js';
 
-type Search = (data: unknown, expr: string) => unknown;
-async function jmes(): Promise<Search> {
-  const m = await import('@jmespath-community/jmespath');
-  return m.search as unknown as Search;
+type Engine = typeof import('../core/jmespath.js');
+const engine = (): Promise<Engine> => import('../core/jmespath.js');
+
+/**
+ * `--cli-query` as openapi/commando.go ApplyQueryFilter runs it: the body decoded with UseNumber
+ * (numbers keep their literal), searched, json.Marshal'ed and decoded again; so a number the
+ * query computed prints in encoding/json's float form, and NaN or ±Inf cannot be printed.
+ */
+export async function applyQuery(body: JsonValue, query: string): Promise<JsonValue> {
+  const { search, remarshal } = await engine();
+  let result: unknown;
+  try {
+    result = search(query, body);
+  } catch (e: any) {
+    throw new CliError(`JMESPath query failed: ${e.message}`);
+  }
+  try {
+    return remarshal(result);
+  } catch (e: any) {
+    throw new CliError(`failed to marshal query result: ${e.message}`);
+  }
 }
 
 /** Renders the body as the real CLI prints it; the result ends with exactly one newline. */
 export async function renderSuccess(body: JsonValue, query: string | undefined, output: string[] | undefined): Promise<string> {
   let value: JsonValue = body;
-  if (query !== undefined) {
-    const search = await jmes();
-    try {
-      value = search(toPlain(body), query) as JsonValue;
-    } catch (e: any) {
-      throw new CliError(`JMESPath query failed: ${e.message}`);
-    }
-  }
-  if (output !== undefined) return (await renderTable(toPlain(value), output)) + '\n';
+  // An empty --cli-query filters nothing (ApplyQueryFilter returns the output unchanged).
+  if (query) value = await applyQuery(body, query);
+  if (output !== undefined) return (await renderTable(value, output)) + '\n';
   return formatGoJson(value) + '\n';
 }
 
@@ -40,47 +52,43 @@ function parseOutputFlag(tokens: string[]): { cols: string[]; rows?: string; num
   return { cols: unquoted.split(','), rows: fields.get('rows'), num: fields.get('num') === 'true' };
 }
 
-/** Go's %v of a decoded JSON value. */
-function goValue(v: unknown): string {
-  if (v === null || v === undefined) return '<nil>';
-  if (Array.isArray(v)) return '[' + v.map(goValue).join(' ') + ']';
-  if (typeof v === 'object')
-    return 'map[' + Object.keys(v).sort().map((k) => `${k}:${goValue((v as any)[k])}`).join(' ') + ']';
-  return String(v);
-}
+const COL_FORMAT = (c: string) => `colNames: ${c} must be string:number format, like 'name:0', 0 is the array index`;
 
-async function renderTable(data: unknown, tokens: string[]): Promise<string> {
+/**
+ * openapi/output_filter.go FormatTable: the value decoded with UseNumber (a number prints as the
+ * server wrote it), rows found with go-jmespath, each cell printed with Go's %v.
+ */
+async function renderTable(data: JsonValue, tokens: string[]): Promise<string> {
   const { cols, rows: rowsExpr, num } = parseOutputFlag(tokens);
-  const search = await jmes();
+  const { search, goValue } = await engine();
   const path = rowsExpr !== undefined ? `RootFilter[0].${rowsExpr}` : 'RootFilter';
   let rows: unknown;
   try {
-    rows = search({ RootFilter: [data] }, path);
+    rows = search(path, { RootFilter: [data] });
   } catch (e: any) {
     throw new CliError(`jmespath: '${path}' failed ${e.message}`);
   }
   if (!Array.isArray(rows)) throw new CliError(`jmespath: '${path}' failed Need Array Expr`);
-  const cells: string[][] = [];
-  for (const row of rows) {
-    const line: string[] = [];
-    for (const c of cols) {
-      if (Array.isArray(row)) {
-        const m = /^(.*):(\d+)$/.exec(c);
-        if (!m) throw new CliError(`colNames: ${c} must be string:number format, like 'name:0', 0 is the array index`);
-        line.push(goValue(row[Number(m[2])]));
-      } else {
-        let v: unknown;
-        try {
-          v = search(row, c);
-        } catch {
-          v = undefined;
-        }
-        line.push(goValue(v));
-      }
-    }
-    cells.push(line);
+  // The first row decides: arrays are read by index (`name:0`), anything else by expression.
+  const byIndex = rows.length > 0 && Array.isArray(rows[0]);
+  let header = cols;
+  const indexes: number[] = [];
+  if (byIndex) {
+    header = cols.map((c) => {
+      const parts = c.split(':');
+      if (parts.length !== 2 || !/^\d+$/.test(parts[1])) throw new CliError(COL_FORMAT(c));
+      indexes.push(Number(parts[1]));
+      return parts[0];
+    });
   }
-  const header = cols.map((c) => (Array.isArray(rows[0]) ? c.replace(/:\d+$/, '') : c));
+  const cell = (expr: string, row: unknown) => {
+    try {
+      return goValue(search(expr, row));
+    } catch {
+      return goValue(null); // the real CLI ignores a column's error
+    }
+  };
+  const cells = rows.map((row) => (byIndex ? indexes.map((i) => cell(`[${i}]`, row)) : cols.map((c) => cell(c, row))));
   const lines = [header, header.map((h) => '-'.repeat(Buffer.byteLength(h))), ...cells];
   if (num) {
     lines[0] = ['Num', ...lines[0]];

@@ -29,9 +29,10 @@ export class JsonSyntaxError extends Error {}
 
 /**
  * Parses the first JSON value of `text` (leading white space allowed, anything after the value
- * ignored, as Go's Decoder does). Numbers become JsonNumber; duplicate keys: the last one wins.
+ * ignored, as Go's Decoder does; `strict`: refused, as json.Unmarshal does). Numbers become
+ * JsonNumber; duplicate keys: the last one wins.
  */
-export function parseLossless(text: string): JsonValue {
+export function parseLossless(text: string, strict = false): JsonValue {
   let i = 0;
   const n = text.length;
   const ws = () => {
@@ -42,7 +43,15 @@ export function parseLossless(text: string): JsonValue {
     }
   };
   const fail = (what: string): never => {
-    throw new JsonSyntaxError(i >= n ? 'unexpected end of JSON input' : `invalid character '${text[i]}' ${what}`);
+    throw new JsonSyntaxError(i >= n ? 'unexpected end of JSON input' : `invalid character ${quoteChar(text, i)} ${what}`);
+  };
+  /** `true`, `false`, `null`, with Go's error at the first wrong character. */
+  const word = (w: string): void => {
+    for (let k = 1; k < w.length; k++) {
+      i++;
+      if (text[i] !== w[k]) fail(`in literal ${w} (expecting ${quoteChar(w, k)})`);
+    }
+    i++;
   };
   const value = (): JsonValue => {
     ws();
@@ -99,22 +108,33 @@ export function parseLossless(text: string): JsonValue {
       }
     }
     if (c === '"') return str();
-    if (text.startsWith('true', i)) {
-      i += 4;
-      return true;
+    if (c === 't') return word('true'), true;
+    if (c === 'f') return word('false'), false;
+    if (c === 'n') return word('null'), null;
+    if (c !== '-' && !(c >= '0' && c <= '9')) fail('looking for beginning of value');
+    // A number, failing where Go's scanner fails.
+    const start = i;
+    const digits = () => {
+      while (i < n && text[i] >= '0' && text[i] <= '9') i++;
+    };
+    if (text[i] === '-') {
+      i++;
+      if (!(text[i] >= '0' && text[i] <= '9')) fail('in numeric literal');
     }
-    if (text.startsWith('false', i)) {
-      i += 5;
-      return false;
+    if (text[i] === '0') i++;
+    else digits();
+    if (text[i] === '.') {
+      i++;
+      if (!(text[i] >= '0' && text[i] <= '9')) fail('after decimal point in numeric literal');
+      digits();
     }
-    if (text.startsWith('null', i)) {
-      i += 4;
-      return null;
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      if (!(text[i] >= '0' && text[i] <= '9')) fail('in exponent of numeric literal');
+      digits();
     }
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m) fail('looking for beginning of value');
-    i += m![0].length;
-    return new JsonNumber(m![0]);
+    return new JsonNumber(text.slice(start, i));
   };
   const str = (): string => {
     i++; // opening quote
@@ -159,7 +179,24 @@ export function parseLossless(text: string): JsonValue {
       i++;
     }
   };
-  return value();
+  const v = value();
+  if (strict) {
+    ws();
+    if (i < n) fail('after top-level value');
+  }
+  return v;
+}
+
+/** Go's quoteChar: the byte at `i` of the UTF-8 text, quoted for an error message. */
+function quoteChar(text: string, i: number): string {
+  const c = text.charCodeAt(i);
+  if (c === 0x27) return "'\\''";
+  if (c === 0x22) return `'"'`;
+  if (c >= 0x80) return `'\\x${Buffer.from(String.fromCodePoint(text.codePointAt(i)!))[0].toString(16)}'`;
+  const named: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v', 0x5c: '\\\\' };
+  if (named[c]) return `'${named[c]}'`;
+  if (c < 0x20 || c === 0x7f) return `'\\x${c.toString(16).padStart(2, '0')}'`;
+  return `'${text[i]}'`;
 }
 
 /** Byte-wise UTF-8 order (= code point order), which differs from JS's UTF-16 order for astral characters. */
@@ -223,7 +260,7 @@ export function toPlain(v: JsonValue | undefined): unknown {
   if (v instanceof JsonNumber) return Number(v.text);
   if (Array.isArray(v)) return v.map(toPlain);
   if (v && typeof v === 'object') {
-    const o: Record<string, unknown> = {};
+    const o: Record<string, unknown> = Object.create(null);
     for (const k of Object.keys(v)) if (v[k] !== undefined) o[k] = toPlain(v[k]);
     return o;
   }
