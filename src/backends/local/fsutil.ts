@@ -237,6 +237,10 @@ function ownerDead(o: LockOwner): boolean {
 function staleness(dir: string, seen: Map<string, number>, otherHostMs: number): string | undefined {
   const owner = readOwner(dir);
   if (!owner) {
+    // An owner file that is there but empty or unreadable was never finished (older builds wrote
+    // it after mkdir; a full disk): nobody holds that lock. A missing one may be an older build's
+    // writer between two system calls: give it UNOWNED_GRACE_MS.
+    if (existsSync(join(dir, 'owner'))) return 'its owner file is empty or damaged';
     let age: number;
     try {
       age = Date.now() - statSync(dir).mtimeMs;
