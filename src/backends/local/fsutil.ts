@@ -367,8 +367,8 @@ function busyMessage(lockDir: string, waitedMs: number): string {
  * Tries for the lock until it is held, yielding how long to wait between tries; the caller waits
  * synchronously or not.
  */
-function* acquireLock(lockDir: string): Generator<number, Acquisition> {
-  const limit = waitLimitMs();
+function* acquireLock(lockDir: string, waitMs?: number): Generator<number, Acquisition> {
+  const limit = waitMs ?? waitLimitMs();
   const start = Date.now();
   const a: Acquisition = { tookOver: false, token: randomBytes(8).toString('hex'), seen: new Map(), otherHostMs: OTHER_HOST_STALE_MS };
   for (let delay = 1; ; ) {
@@ -386,10 +386,10 @@ function* acquireLock(lockDir: string): Generator<number, Acquisition> {
  * for it synchronously (a CLI call has nothing else to do). `afterTakeover` runs first when the
  * lock was taken from a dead writer. While `fn` runs, writeFileAtomic/removeFileDurably of paths
  * inside the store are fenced and may throw LockLostError. Throws LockTimeoutError after
- * ALIYUN_KMS_LOCK_WAIT_MS.
+ * ALIYUN_KMS_LOCK_WAIT_MS, or after `opts.waitMs` if given (0: one try).
  */
-export function withLock<T>(lockDir: string, fn: () => T, afterTakeover?: () => void): T {
-  const tries = acquireLock(lockDir);
+export function withLock<T>(lockDir: string, fn: () => T, afterTakeover?: () => void, opts: { waitMs?: number } = {}): T {
+  const tries = acquireLock(lockDir, opts.waitMs);
   for (let t = tries.next(); ; t = tries.next()) {
     if (t.done) return runHolding(lockDir, fn, t.value, afterTakeover);
     sleepMs(t.value);

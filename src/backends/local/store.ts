@@ -13,7 +13,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AAD, deriveDefaultKey, deriveRootKey, newKey, newScryptParams, open, seal, type ScryptParams } from './crypto.js';
-import { DIR_MODE, ensureDir, removeFileDurably, removeTempFiles, withLock, withLockAsync, writeFileAtomic } from './fsutil.js';
+import { DIR_MODE, LockTimeoutError, ensureDir, removeFileDurably, removeTempFiles, withLock, withLockAsync, writeFileAtomic } from './fsutil.js';
 import type { Tag } from '../../operations/validators.js';
 
 export const STORE_FORMAT = 'aliyun-kms-local';
@@ -303,15 +303,21 @@ export class LocalStore {
   private addKeyCheck(headerPath: string): void {
     const verdict = this.rootKeyOpensData();
     if (verdict === false) throw this.wrongRootKey();
+    // One try at the lock: a read never waits for it (a busy lock just leaves this for next time).
     try {
-      withLock(this.lockDir, () => {
-        const h = JSON.parse(readFileSync(headerPath, 'utf8')) as StoreHeader;
-        if (h.rootKey.source !== 'file' || h.rootKey.check !== undefined) return;
-        h.rootKey = { source: 'file', check: seal(this.rootKey, Buffer.from('ok'), AAD.check) };
-        writeFileAtomic(headerPath, JSON.stringify(h, null, 2) + '\n');
-      });
+      withLock(
+        this.lockDir,
+        () => {
+          const h = JSON.parse(readFileSync(headerPath, 'utf8')) as StoreHeader;
+          if (h.rootKey.source !== 'file' || h.rootKey.check !== undefined) return;
+          h.rootKey = { source: 'file', check: seal(this.rootKey, Buffer.from('ok'), AAD.check) };
+          writeFileAtomic(headerPath, JSON.stringify(h, null, 2) + '\n');
+        },
+        undefined,
+        { waitMs: 0 },
+      );
     } catch (e: any) {
-      if (!(e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS')) throw e;
+      if (!(e instanceof LockTimeoutError || e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS')) throw e;
     }
   }
 
