@@ -84,7 +84,7 @@ test('a stopped writer keeps its lock however old it looks: the next writer fail
   expect(other.code).toBe(1);
   expect(other.stdout).toBe('');
   expect(other.stderr).toBe(
-    `ERROR: timed out after 2 s waiting for the store lock ${join(sb.store, '.lock')}: process ${paused.child.pid} holds it (a live process: stopped, suspended or very slow?); resume or end that process and run the command again\n`,
+    `ERROR: timed out after 1.5 s waiting for the store lock ${join(sb.store, '.lock')}: process ${paused.child.pid} holds it (a live process: stopped, suspended or very slow?); resume or end that process and run the command again\n`,
   );
   expect(resumed).toMatchObject({ code: 0, stderr: '' });
   expect(await versionData(sb, 'v0')).toBe('v0');

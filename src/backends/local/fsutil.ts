@@ -199,8 +199,10 @@ function bootId(): string | undefined {
   return bootIdMemo;
 }
 
+let myStart: string | undefined | null = null;
 function myIdentity(token: string): LockOwner {
-  return { pid: process.pid, host: hostname(), time: Date.now(), start: processStart('self'), boot: bootId(), token };
+  if (myStart === null) myStart = processStart('self');
+  return { pid: process.pid, host: hostname(), time: Date.now(), start: myStart, boot: bootId(), token };
 }
 
 function pidAlive(pid: number): boolean {
@@ -353,14 +355,14 @@ function runHolding<T>(lockDir: string, fn: () => T, a: Acquisition, afterTakeov
   }
 }
 
-function busyMessage(lockDir: string, waitedMs: number): string {
+function busyMessage(lockDir: string, limitMs: number): string {
   const o = readOwner(lockDir);
   const who = o
     ? o.host === hostname()
       ? `process ${o.pid} holds it (a live process: stopped, suspended or very slow?)`
       : `process ${o.pid} on host ${o.host} holds it`
     : 'its owner is unknown';
-  return `timed out after ${Math.round(waitedMs / 1000)} s waiting for the store lock ${lockDir}: ${who}; resume or end that process and run the command again`;
+  return `timed out after ${limitMs / 1000} s waiting for the store lock ${lockDir}: ${who}; resume or end that process and run the command again`;
 }
 
 /**
@@ -375,7 +377,7 @@ function* acquireLock(lockDir: string, waitMs?: number): Generator<number, Acqui
     const r = attemptLock(lockDir, a);
     if (r === 'acquired') return a;
     if (r === 'retry') continue;
-    if (Date.now() - start >= limit) throw new LockTimeoutError(busyMessage(lockDir, Date.now() - start));
+    if (Date.now() - start >= limit) throw new LockTimeoutError(busyMessage(lockDir, limit));
     yield delay + Math.random() * delay;
     delay = Math.min(delay * 2, 50);
   }
