@@ -18,6 +18,7 @@ const LAZY = {
   'src/server/cli.ts': 'serve.cjs',
   'src/cli/subcommands.ts': 'subcommands.cjs',
   'src/core/jmespath.ts': 'jmespath.cjs',
+  'src/cli/store-command.ts': 'store.cjs',
 };
 /** Packages that the start-up bundle imports lazily. */
 const VENDORED = {};

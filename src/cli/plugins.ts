@@ -5,6 +5,7 @@ import type { Io } from './render.js';
 
 export const PLUGIN_COMMANDS: Record<string, () => Promise<{ runCommand(argv: string[], io: Io): Promise<number> }>> = {
   serve: () => import('../server/cli.js'),
+  store: () => import('./store-command.js'),
 };
 
 export async function runPlugin(name: string, argv: string[], io: Io): Promise<number> {

@@ -9,7 +9,7 @@ import * as K from '../../operations/keys.js';
 import type { Filter, Tag } from '../../operations/validators.js';
 import { parseInterval } from '../../operations/validators.js';
 import { AAD, deriveDefaultKey, newKey, open, seal } from './crypto.js';
-import { LocalStore, RegionStore, isoSeconds, nowMs, type KeyRecord, type SecretRecord } from './store.js';
+import { LocalStore, RegionStore, StoreError, isoSeconds, nowMs, type KeyRecord, type SecretRecord } from './store.js';
 import { managedFields, prepareManagedSecret } from './managed.js';
 
 export const ACS_CURRENT = 'ACSCurrent';
@@ -315,7 +315,17 @@ const secretHandlers: HandlerTable = {
   ...handler(S.DeleteSecret, true, (req, s, op) => {
     const force = req.ForceDeleteWithoutRecovery === 'true';
     if (force && req.RecoveryWindowInDays !== undefined) throw invalidParameter(op);
-    const rec = s.require(req.SecretName);
+    let rec: SecretRecord;
+    try {
+      rec = s.require(req.SecretName);
+    } catch (e) {
+      // A damaged record can still be removed for good: the way out that needs no hand editing.
+      const name = s.nameOf(req.SecretName);
+      if (!force || !(e instanceof StoreError) || name === undefined) throw e;
+      s.rs.removeSecret(name);
+      process.stderr.write(`warning: removed the damaged file of secret ${name}: ${e.message}\n`);
+      return { SecretName: name, PlannedDeleteTime: s.isoNow() };
+    }
     if (force) {
       s.rs.removeSecret(rec.name);
       return { SecretName: rec.name, PlannedDeleteTime: s.isoNow() };

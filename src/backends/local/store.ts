@@ -8,12 +8,12 @@
 //   <dir>/regions/<region>/keys/<keyId>.json
 //
 // Metadata is plain JSON (as in the service, metadata is not secret); every secret value is sealed.
-import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash, randomInt } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AAD, DecryptError, deriveRootKey, newKey, newScryptParams, open, seal, type ScryptParams } from './crypto.js';
-import { DIR_MODE, ensureDir, removeFileDurably, removeTempFiles, withLock, withLockAsync, writeFileAtomic } from './fsutil.js';
+import { AAD, deriveDefaultKey, deriveRootKey, newKey, newScryptParams, open, seal, type ScryptParams } from './crypto.js';
+import { DIR_MODE, LockTimeoutError, ensureDir, removeFileDurably, removeTempFiles, withLock, withLockAsync, writeFileAtomic } from './fsutil.js';
 import type { Tag } from '../../operations/validators.js';
 
 export const STORE_FORMAT = 'aliyun-kms-local';
@@ -26,7 +26,7 @@ interface StoreHeader {
   version: number;
   accountId: string;
   createTime: string;
-  rootKey: { source: 'file' } | ({ source: 'passphrase'; kdf: 'scrypt'; check: string } & ScryptParams);
+  rootKey: { source: 'file'; check?: string } | ({ source: 'passphrase'; kdf: 'scrypt'; check: string } & ScryptParams);
 }
 
 export interface VersionRecord {
@@ -95,15 +95,104 @@ export function isoSeconds(ms: number): string {
  * recovery windows and rotation dates can be tested without waiting for them.
  */
 export function nowMs(): number {
-  const off = Number(process.env.ALIYUN_KMS_LOCAL_TIME_OFFSET || 0);
-  return Date.now() + (Number.isFinite(off) ? off * 1000 : 0);
+  return Date.now() + timeOffsetMs();
 }
 
-const isObject = (v: any) => !!v && typeof v === 'object' && !Array.isArray(v);
+/** ±100 years: beyond that no date can be printed (and no test needs it). */
+const MAX_TIME_OFFSET_S = 100 * 365 * 86400;
+
+function timeOffsetMs(): number {
+  const raw = process.env.ALIYUN_KMS_LOCAL_TIME_OFFSET;
+  if (raw === undefined || raw.trim() === '') return 0;
+  const off = Number(raw);
+  if (!Number.isFinite(off) || Math.abs(off) > MAX_TIME_OFFSET_S)
+    throw new StoreError(`ALIYUN_KMS_LOCAL_TIME_OFFSET must be a number of seconds from -${MAX_TIME_OFFSET_S} to ${MAX_TIME_OFFSET_S}, got '${raw}': fix or unset it`);
+  return off * 1000;
+}
+
+/** A file-system error in words, with the path only when the caller's message lacks it. */
+export function describeFsError(e: any): string {
+  switch (e?.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'EROFS':
+      return 'read-only file system';
+    default:
+      return e?.message ?? String(e);
+  }
+}
+
+/** What is missing from a parsed store.json, if anything. */
+function headerProblem(h: any): string | undefined {
+  if (typeof h.accountId !== 'string' || !/^\d+$/.test(h.accountId)) return 'it has no accountId';
+  if (typeof h.createTime !== 'string') return 'it has no createTime';
+  const k = h.rootKey;
+  if (!isObject(k)) return 'it has no rootKey (how the root key is kept)';
+  if (k.source === 'file') return k.check === undefined || typeof k.check === 'string' ? undefined : 'its rootKey.check is not a string';
+  if (k.source === 'passphrase')
+    return typeof k.salt === 'string' && typeof k.check === 'string' && [k.N, k.r, k.p].every((n) => Number.isInteger(n) && n > 0)
+      ? undefined
+      : 'its rootKey lacks the scrypt parameters or check value';
+  return `its rootKey.source is neither "file" nor "passphrase"`;
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Whether `sealed` opens with `key` (false for a wrong key or damaged data). */
+function opens(key: Buffer, sealed: string, aad: string): boolean {
+  try {
+    open(key, sealed, aad);
+    return true;
+  } catch {
+    return false; // a wrong key, or sealed data that is not even well-formed
+  }
+}
+
+/** A record file, or undefined if it is missing; a damaged one throws a StoreError naming it. */
+export function readRecordStrict<T>(path: string, valid: (v: any) => boolean): T | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e: any) {
+    if (e.code === 'ENOENT') return undefined;
+    if (e.code === 'EISDIR') throw new StoreError(`corrupt store file ${path}: it is a folder, not a record; move it out of the store`);
+    throw new StoreError(`cannot read the store file ${path}: ${describeFsError(e)}`);
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new StoreError(`corrupt store file ${path}: not JSON`);
+  }
+  if (!valid(v)) throw new StoreError(`corrupt store file ${path}: not a record of this store`);
+  return v as T;
+}
+
+/** The same, undefined for a damaged record too. */
+function readRecord<T>(path: string, valid: (v: any) => boolean): T | undefined {
+  try {
+    return readRecordStrict<T>(path, valid);
+  } catch {
+    return undefined;
+  }
+}
+
+export const isObject = (v: any) => !!v && typeof v === 'object' && !Array.isArray(v);
 const strings = (v: any, keys: string[]) => keys.every((k) => typeof v[k] === 'string');
 
 /** The shape every reader relies on; a damaged file is refused rather than half-read. */
-function isSecretRecord(v: any): boolean {
+export function isSecretRecord(v: any): boolean {
   return (
     isObject(v) &&
     strings(v, ['name', 'type', 'description', 'createTime', 'updateTime', 'dataKey']) &&
@@ -114,11 +203,11 @@ function isSecretRecord(v: any): boolean {
   );
 }
 
-function isKeyRecord(v: any): boolean {
+export function isKeyRecord(v: any): boolean {
   return isObject(v) && strings(v, ['keyId', 'keySpec', 'keyUsage', 'creationDate', 'material']) && Array.isArray(v.tags);
 }
 
-const fileNameOf = (secretName: string) => createHash('sha256').update(secretName).digest('hex') + '.json';
+export const fileNameOf = (secretName: string) => createHash('sha256').update(secretName).digest('hex') + '.json';
 
 export class LocalStore {
   private header!: StoreHeader;
@@ -132,23 +221,134 @@ export class LocalStore {
   /** Opens the store, creating it on first use. */
   open(): this {
     const headerPath = join(this.dir, 'store.json');
-    if (!existsSync(headerPath)) {
+    const passphrase = process.env.ALIYUN_KMS_LOCAL_PASSPHRASE;
+    if (passphrase === '')
+      throw new StoreError('ALIYUN_KMS_LOCAL_PASSPHRASE is set but empty: set a passphrase, or unset the variable to keep the root key in a root.key file');
+    if (!this.headerExists(headerPath)) {
       ensureDir(this.dir);
-      withLock(this.lockDir, () => {
-        if (!existsSync(headerPath)) this.create(headerPath);
+      this.lockedForSetup(() => {
+        if (!this.headerExists(headerPath)) this.create(headerPath);
       });
+    }
+    this.checkPrivate(this.dir, true);
+    let text: string;
+    try {
+      text = readFileSync(headerPath, 'utf8');
+    } catch (e: any) {
+      throw new StoreError(`cannot read ${headerPath}: ${describeFsError(e)}`);
     }
     let header: StoreHeader;
     try {
-      header = JSON.parse(readFileSync(headerPath, 'utf8'));
-    } catch (e: any) {
-      throw new StoreError(`cannot read ${headerPath}: ${e.message}`);
+      header = JSON.parse(text);
+    } catch {
+      throw new StoreError(`${headerPath} is damaged (not JSON): restore it from a backup`);
     }
-    if (header.format !== STORE_FORMAT) throw new StoreError(`${headerPath} is not a local KMS store`);
+    if (!isObject(header) || header.format !== STORE_FORMAT) throw new StoreError(`${headerPath} is not a local KMS store`);
     if (header.version !== STORE_VERSION) throw new StoreError(`${headerPath} has store format version ${header.version}; this build reads version ${STORE_VERSION}`);
+    const problem = headerProblem(header);
+    if (problem) throw new StoreError(`${headerPath} is damaged: ${problem}; restore it from a backup (nothing was changed)`);
     this.header = header;
     this.rootKey = this.loadRootKey(header);
+    if (header.rootKey.source === 'file' && header.rootKey.check === undefined) this.addKeyCheck(headerPath);
     return this;
+  }
+
+  /** store.json is there (a folder we may not list is reported when reading it, not re-created). */
+  private headerExists(headerPath: string): boolean {
+    try {
+      statSync(headerPath);
+      return true;
+    } catch (e: any) {
+      return e.code !== 'ENOENT';
+    }
+  }
+
+  /** Creating a store takes the write lock; a user who may not write the folder learns why. */
+  private lockedForSetup(fn: () => void): void {
+    try {
+      withLock(this.lockDir, fn);
+    } catch (e: any) {
+      if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS')
+        throw new StoreError(`cannot write the local store ${this.dir} (${describeFsError(e)}): give this user write access to it, or set ALIYUN_KMS_LOCAL_DIR to a store it may write`);
+      throw e;
+    }
+  }
+
+  /**
+   * Refuses a store folder or root.key that group or others may use, as ssh refuses a private key:
+   * the root key opens every secret. (Skipped on Windows, which has no such mode bits.)
+   */
+  private checkPrivate(path: string, isDir: boolean): void {
+    if (process.platform === 'win32') return;
+    let mode: number;
+    try {
+      mode = statSync(path).mode & 0o777;
+    } catch {
+      return; // reported by whoever reads it
+    }
+    if (mode & 0o077) {
+      const want = isDir ? '700' : '600';
+      throw new StoreError(
+        `${isDir ? 'the local store folder' : 'the root key'} ${path} is accessible by group or others (mode ${mode.toString(8).padStart(4, '0')}); it protects every secret: run  chmod ${want} ${path}  and try again`,
+      );
+    }
+  }
+
+  /**
+   * Key-file stores created before the check value existed get one the first time they are
+   * opened, once the root key has been proven against a sealed record (or the store has none, so
+   * nothing sealed can be lost). A wrong key is refused here, before anything is written with it.
+   * A user who cannot write store.json just skips storing the check.
+   */
+  private addKeyCheck(headerPath: string): void {
+    const verdict = this.rootKeyOpensData();
+    if (verdict === false) throw this.wrongRootKey();
+    // One try at the lock: a read never waits for it (a busy lock just leaves this for next time).
+    try {
+      withLock(
+        this.lockDir,
+        () => {
+          const h = JSON.parse(readFileSync(headerPath, 'utf8')) as StoreHeader;
+          if (h.rootKey.source !== 'file' || h.rootKey.check !== undefined) return;
+          h.rootKey = { source: 'file', check: seal(this.rootKey, Buffer.from('ok'), AAD.check) };
+          writeFileAtomic(headerPath, JSON.stringify(h, null, 2) + '\n');
+        },
+        undefined,
+        { waitMs: 0 },
+      );
+    } catch (e: any) {
+      if (!(e instanceof LockTimeoutError || e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS')) throw e;
+    }
+  }
+
+  /** true: the root key opens a sealed record; false: records exist and it opens none; undefined: no records. */
+  private rootKeyOpensData(): boolean | undefined {
+    const regions = join(this.dir, 'regions');
+    let tried = false;
+    for (const region of safeReaddir(regions)) {
+      const keysDir = join(regions, region, 'keys');
+      for (const f of safeReaddir(keysDir).filter((f) => f.endsWith('.json')).slice(0, 5)) {
+        const rec = readRecord<KeyRecord>(join(keysDir, f), isKeyRecord);
+        if (!rec) continue;
+        tried = true;
+        if (opens(this.rootKey, rec.material, AAD.keyMaterial(region, rec.keyId))) return true;
+      }
+      const secretsDir = join(regions, region, 'secrets');
+      for (const f of safeReaddir(secretsDir).filter((f) => f.endsWith('.json')).slice(0, 20)) {
+        const rec = readRecord<SecretRecord>(join(secretsDir, f), isSecretRecord);
+        if (!rec || rec.keyId !== null) continue; // a customer key's secrets are proven through the key
+        tried = true;
+        if (opens(deriveDefaultKey(this.rootKey, this.header.accountId, region), rec.dataKey, AAD.dataKey(region, rec.name))) return true;
+      }
+    }
+    return tried ? false : undefined;
+  }
+
+  private wrongRootKey(): StoreError {
+    const keyPath = join(this.dir, 'root.key');
+    return new StoreError(
+      `the root key ${keyPath} is not the key of the local store ${this.dir} (it does not open the check value in store.json): put back the root.key this store was created with, or set ALIYUN_KMS_LOCAL_DIR to the store this key belongs to (nothing was changed)`,
+    );
   }
 
   private create(headerPath: string): void {
@@ -167,8 +367,9 @@ export class LocalStore {
       const key = deriveRootKey(passphrase, params);
       rootKey = { source: 'passphrase', kdf: 'scrypt', ...params, check: seal(key, Buffer.from('ok'), AAD.check) };
     } else {
-      writeFileAtomic(join(this.dir, 'root.key'), newKey().toString('base64') + '\n');
-      rootKey = { source: 'file' };
+      const key = newKey();
+      writeFileAtomic(join(this.dir, 'root.key'), key.toString('base64') + '\n');
+      rootKey = { source: 'file', check: seal(key, Buffer.from('ok'), AAD.check) };
     }
     const header: StoreHeader = { format: STORE_FORMAT, version: STORE_VERSION, accountId, createTime: isoSeconds(Date.now()), rootKey };
     writeFileAtomic(headerPath, JSON.stringify(header, null, 2) + '\n');
@@ -178,23 +379,25 @@ export class LocalStore {
     if (h.rootKey.source === 'file') {
       if (process.env.ALIYUN_KMS_LOCAL_PASSPHRASE)
         throw new StoreError(`the local store ${this.dir} was created without a passphrase; unset ALIYUN_KMS_LOCAL_PASSPHRASE or use another ALIYUN_KMS_LOCAL_DIR`);
+      const keyPath = join(this.dir, 'root.key');
+      let key: Buffer;
       try {
-        const key = Buffer.from(readFileSync(join(this.dir, 'root.key'), 'utf8').trim(), 'base64');
-        if (key.length !== 32) throw new Error('not a 32-byte key');
-        return key;
+        key = Buffer.from(readFileSync(keyPath, 'utf8').trim(), 'base64');
       } catch (e: any) {
-        throw new StoreError(`cannot read the root key ${join(this.dir, 'root.key')}: ${e.message}`);
+        throw new StoreError(`cannot read the root key ${keyPath}: ${describeFsError(e)}`);
       }
+      if (key.length !== 32) throw new StoreError(`cannot read the root key ${keyPath}: not a 32-byte key in base64; put back the root.key this store was created with`);
+      this.checkPrivate(keyPath, false);
+      if (h.rootKey.check !== undefined && !opens(key, h.rootKey.check, AAD.check)) {
+        this.rootKey = key;
+        throw this.wrongRootKey();
+      }
+      return key;
     }
     const passphrase = process.env.ALIYUN_KMS_LOCAL_PASSPHRASE;
     if (!passphrase) throw new StoreError(`the local store ${this.dir} is protected by a passphrase: set ALIYUN_KMS_LOCAL_PASSPHRASE`);
     const key = deriveRootKey(passphrase, h.rootKey);
-    try {
-      open(key, h.rootKey.check, AAD.check);
-    } catch (e) {
-      if (e instanceof DecryptError) throw new StoreError(`wrong passphrase for the local store ${this.dir}`);
-      throw e;
-    }
+    if (!opens(key, h.rootKey.check, AAD.check)) throw new StoreError(`wrong passphrase for the local store ${this.dir}`);
     return key;
   }
 
@@ -252,6 +455,17 @@ export class LocalStore {
   /** Called with the lock held after a dead writer's lock was taken over: no live writer has temp files. */
   private removeTempFiles(): void {
     removeTempFiles(this.dir);
+    // Lock folders that a killed process was moving away or preparing (see fsutil.ts).
+    for (const n of safeReaddir(this.dir)) {
+      if (!/^\.lock\.(stale|gone|new)-/.test(n)) continue;
+      const p = join(this.dir, n);
+      try {
+        if (n.startsWith('.lock.new-') && Date.now() - statSync(p).mtimeMs < 60_000) continue; // may be a contender's
+        rmSync(p, { recursive: true, force: true });
+      } catch {
+        /* another process cleans it */
+      }
+    }
     const regions = join(this.dir, 'regions');
     let names: string[] = [];
     try {
@@ -261,6 +475,10 @@ export class LocalStore {
     }
     for (const r of names) for (const sub of ['secrets', 'keys']) removeTempFiles(join(regions, r, sub));
   }
+}
+
+function warnDamaged(e: StoreError): void {
+  process.stderr.write(`warning: skipped a damaged file: ${e.message} (run 'aliyun kms store verify' for a full check)\n`);
 }
 
 export class RegionStore {
@@ -277,21 +495,12 @@ export class RegionStore {
   }
 
   private readJson<T>(path: string, valid: (v: any) => boolean): T | undefined {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (e: any) {
-      if (e.code === 'ENOENT') return undefined;
-      throw e;
-    }
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch {
-      throw new StoreError(`corrupt store file ${path}: not JSON`);
-    }
-    if (!valid(v)) throw new StoreError(`corrupt store file ${path}: not a record of this store`);
-    return v as T;
+    return readRecordStrict<T>(path, valid);
+  }
+
+  /** The path of a secret's file (which need not exist). */
+  secretPath(name: string): string {
+    return join(this.secretsDir, fileNameOf(name));
   }
 
   readSecret(name: string): SecretRecord | undefined {
@@ -309,26 +518,35 @@ export class RegionStore {
     removeFileDurably(join(this.secretsDir, fileNameOf(name)));
   }
 
-  /** Every record in a folder (temporary files of interrupted writes are not `.json`). */
-  private readAll<T>(dir: string, valid: (v: any) => boolean): T[] {
+  /**
+   * Every record in a folder (temporary files of interrupted writes are not `.json`). A damaged
+   * file does not hide the others: it is skipped and reported through `onDamaged` (by default a
+   * warning on stderr naming the file and `aliyun kms store verify`).
+   */
+  private readAll<T>(dir: string, valid: (v: any) => boolean, onDamaged: (e: StoreError) => void = warnDamaged): T[] {
     let files: string[];
     try {
       files = readdirSync(dir);
     } catch (e: any) {
       if (e.code === 'ENOENT') return [];
-      throw e;
+      throw new StoreError(`cannot list the store folder ${dir}: ${describeFsError(e)}`);
     }
     const out: T[] = [];
     for (const f of files) {
       if (!f.endsWith('.json')) continue;
-      const rec = this.readJson<T>(join(dir, f), valid);
-      if (rec) out.push(rec);
+      try {
+        const rec = this.readJson<T>(join(dir, f), valid);
+        if (rec) out.push(rec);
+      } catch (e) {
+        if (!(e instanceof StoreError)) throw e;
+        onDamaged(e);
+      }
     }
     return out;
   }
 
-  listSecrets(): SecretRecord[] {
-    return this.readAll<SecretRecord>(this.secretsDir, isSecretRecord);
+  listSecrets(onDamaged?: (e: StoreError) => void): SecretRecord[] {
+    return this.readAll<SecretRecord>(this.secretsDir, isSecretRecord, onDamaged);
   }
 
   readKey(keyId: string): KeyRecord | undefined {
@@ -341,7 +559,7 @@ export class RegionStore {
     writeFileAtomic(join(this.keysDir, rec.keyId + '.json'), JSON.stringify(rec));
   }
 
-  listKeys(): KeyRecord[] {
-    return this.readAll<KeyRecord>(this.keysDir, isKeyRecord);
+  listKeys(onDamaged?: (e: StoreError) => void): KeyRecord[] {
+    return this.readAll<KeyRecord>(this.keysDir, isKeyRecord, onDamaged);
   }
 }
