@@ -154,3 +154,12 @@ describe('the language of the CLI’s own texts', () => {
     );
   });
 });
+
+// cli/parser.go (its parser_test.go: `-` is "not support flag form -"; the root tolerates unknown
+// forms): an empty word is skipped, a lone `-` dropped at the root and refused after `version`.
+test('empty words and a lone dash', async () => {
+  const help = await sb.run('help', 'kms', 'Encrypt');
+  expect(await sb.run('', 'help', '', 'kms', '-', 'Encrypt', '')).toEqual(help);
+  expect(await sb.run('version', '-')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: not support flag form -\n' });
+  expect(await sb.run('version', 'x', '-abc')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: parse failed not support flag form -abc\n' });
+});

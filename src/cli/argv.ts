@@ -79,6 +79,8 @@ export function parseArgv(argv: string[], grammar: Grammar = ROOT): ParsedArgs {
   };
   const value = (v: string) => {
     if (!pending) {
+      // An empty word is no word (cli/parser.go ReadNextArg/ReadAll skip it), though a flag takes it as its value.
+      if (v === '') return;
       positionals.push(v);
       positionalAt.push(at);
       return;
@@ -109,7 +111,8 @@ export function parseArgv(argv: string[], grammar: Grammar = ROOT): ParsedArgs {
       const def = grammar.short(prefix[1]);
       if (!def && grammar.known) throw err(`unknown flag -${prefix[1]}`);
       startFlag(def, prefix[1], inline);
-    } else if (prefix.startsWith('-') && prefix.length > 2) {
+    } else if (prefix.startsWith('-')) {
+      // `-` alone or `-abc`: cli/parser.go parseCommandArg.
       if (grammar.known) throw err(`not support flag form ${prefix}`);
       // Unknown long single-dash forms are dropped; text after a splitter is still a value.
       if (inline !== undefined) value(inline);
