@@ -1,7 +1,7 @@
 // Usage and help texts (aliyun-cli-behavior.md §8), built from the flag table, the API metadata and
 // our operation descriptions. Colour as everywhere: only on a terminal. The CLI's own texts follow
 // the real CLI's language switch (i18n/environment.go): the profile's `language`, else LANG.
-import { PRODUCT, KMS_API_NAMES, OPERATIONS, apiMeta, type MetaParam } from '../operations/catalog.js';
+import { PRODUCT, KMS_API_NAMES, OPERATIONS, apiMeta, apiSummary, type MetaParam } from '../operations/catalog.js';
 import { ROOT_FLAGS, type FlagDef } from './flags.js';
 import { useColor } from './render.js';
 
@@ -149,7 +149,7 @@ export function productHelp(withHead: boolean): string {
     '\nUsage:\n  aliyun kms <ApiName> --parameter1 value1 --parameter2 value2 ...\n' +
     `\nProduct: ${PRODUCT.name} (${productName()})\nVersion: ${PRODUCT.version} \n` +
     `${reset}\nAvailable Api List: \n${reset}` +
-    KMS_API_NAMES.map((n) => green(`  ${n.padEnd(width)} ${OPERATIONS[n]?.summary ?? ''}\n`)).join('') +
+    KMS_API_NAMES.map((n) => green(`  ${n.padEnd(width)} ${apiSummary(n)}\n`)).join('') +
     '\nRun `aliyun kms <ApiName> --help` to get more information about this API\n'
   );
 }

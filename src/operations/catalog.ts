@@ -5,6 +5,7 @@ import type { MetaType, OperationSpec } from './spec.js';
 import * as secrets from './secrets.js';
 import * as keys from './keys.js';
 import { KMS_API_TABLE } from './kms-metadata.js';
+import { API_SUMMARIES } from './summaries.js';
 
 /** API names, sorted as Go's sort.Strings sorts them (the table is in that order). */
 export const KMS_API_NAMES: readonly string[] = KMS_API_TABLE.match(/^[A-Za-z]+/gm) ?? [];
@@ -17,6 +18,11 @@ export const OPERATIONS: Record<string, OperationSpec> = Object.assign(Object.cr
 ));
 
 export const PRODUCT = { code: 'kms', name: 'Kms', longName: 'KeyManagementService', longNameZh: '密钥管理服务', version: '2016-01-20' };
+
+/** The one-line summary `aliyun kms --help` shows (ours, never the metadata's prose). */
+export function apiSummary(api: string): string {
+  return OPERATIONS[api]?.summary || (Object.hasOwn(API_SUMMARIES, api) ? API_SUMMARIES[api] : '');
+}
 
 /** A parameter as the metadata declares it. */
 export interface MetaParam {
