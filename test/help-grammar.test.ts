@@ -163,3 +163,11 @@ test('empty words and a lone dash', async () => {
   expect(await sb.run('version', '-')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: not support flag form -\n' });
   expect(await sb.run('version', 'x', '-abc')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: parse failed not support flag form -abc\n' });
 });
+
+// openapi/commando.go main and its commando_test.go (`aos test2` → "'aos' is not a valid product"):
+// a second word without upper-case letters is a plug-in command; the product is named as typed.
+test('a word without capitals after the product is the plug-in path', async () => {
+  for (const word of ['getsecretvalue', 'get_secret', '123'])
+    expect(await sb.run('kms', word)).toEqual({ code: 2, stdout: '', stderr: "ERROR: 'kms' is not a valid product. See `aliyun help`.\n" });
+  expect(await sb.run('Aos', 'test2')).toEqual({ code: 2, stdout: '', stderr: "ERROR: 'Aos' is not a valid product. See `aliyun help`.\n" });
+});

@@ -139,10 +139,11 @@ export async function run(argv: string[]): Promise<number> {
 
   // 6. Profile (validated for the remote backend), backend and region.
   const { backend, region } = await chooseBackend(a);
-  // A lower-case word after the product is the plug-in path (get/post/put/delete are REST verbs).
-  if (second !== undefined && /^[a-z][a-z0-9-]*$/.test(second) && !['get', 'post', 'put', 'delete'].includes(second)) {
+  // A word after the product that has no upper-case letter is the plug-in path (get/post/put/delete
+  // are REST verbs); the product is named as typed (openapi/commando.go main).
+  if (second !== undefined && second.toLowerCase() === second && !['get', 'post', 'put', 'delete'].includes(second)) {
     if (product === 'kms' && Object.hasOwn(PLUGIN_COMMANDS, second)) return runPlugin(second, argv, io);
-    throw suggestError(`'${product}' is not a valid product. See \`aliyun help\`.`, []);
+    throw suggestError(`'${first}' is not a valid product. See \`aliyun help\`.`, []);
   }
   if (a.positionals.length === 3) throw tipError(`can not find api by path ${a.positionals[2]}`, 'Please confirm if the API path exists');
   if (a.positionals.length > 3) throw tipError('too many arguments', 'Use `aliyun --help` to show usage');
