@@ -90,6 +90,10 @@ describe('aliyun version', () => {
     expect(await sb.run('version', '--profil', 'x')).toEqual({ code: 2, stdout: '', stderr: 'ERROR: invalid flag --profil, did you mean --profile?\n' });
     expect(await sb.run('version', 'extra', '--foo')).toEqual({ code: 1, stdout: '', stderr: `ERROR: parse failed invalid flag --foo; available flags: ${available}\n` });
     expect(await sb.run('version', '-x')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: unknown flag -x\n' });
+    // Root flags after the word are not the root's: no duplicate or value errors, just unknown.
+    expect(await sb.run('version', '--quiet=x')).toEqual({ code: 2, stdout: '', stderr: `ERROR: invalid flag --quiet; available flags: ${available}\n` });
+    expect(await sb.run('help', 'version', '--region', 'a', '--region', 'b')).toEqual({ code: 2, stdout: '', stderr: `ERROR: invalid flag --region; available flags: ${available}\n` });
+    expect(await sb.run('--quiet=x', 'version')).toEqual({ code: 1, stdout: '', stderr: "ERROR: flag --quiet can't be assiged\n" });
   });
 
   // cli/command.go executeHelp with no Help function; the root's --help does not carry over.

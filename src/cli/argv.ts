@@ -29,13 +29,18 @@ const ROOT: Grammar = { flag: flagByName, short: flagByShort };
 
 type Pending = { kind: 'flag'; def: FlagDef } | { kind: 'param'; index: number } | undefined;
 
-export function parseArgv(argv: string[], grammar: Grammar = ROOT): ParsedArgs {
+/**
+ * One pass over argv. `subCommands`: words that, as the first word, end the root's part of argv
+ * (cli/command.go: a sub-command parses what follows with its own flags); the rest is left unread.
+ */
+export function parseArgv(argv: string[], grammar: Grammar = ROOT, subCommands: readonly string[] = []): ParsedArgs {
   const flags = new Map<string, string | string[]>();
   const params: ParsedArgs['params'] = [];
   const positionals: string[] = [];
   const positionalAt: number[] = [];
   let pending: Pending;
   let at = 0;
+  let stop = false;
   // cli/command.go: the first word is read on its own (a leading `help` restarts that read); every
   // error in reading the rest is wrapped as `parse failed …`, which also drops its exit code to 1.
   const err = (msg: string, e?: CliError) =>
@@ -83,6 +88,7 @@ export function parseArgv(argv: string[], grammar: Grammar = ROOT): ParsedArgs {
       if (v === '') return;
       positionals.push(v);
       positionalAt.push(at);
+      if (subCommands.includes(v) && positionals.every((p, i) => p === 'help' || i === positionals.length - 1)) stop = true;
       return;
     }
     if (pending.kind === 'param') {
@@ -96,7 +102,7 @@ export function parseArgv(argv: string[], grammar: Grammar = ROOT): ParsedArgs {
     }
   };
 
-  for (; at < argv.length; at++) {
+  for (; at < argv.length && !stop; at++) {
     const token = argv[at];
     const cut = token.search(/[=:]/);
     const prefix = cut < 0 ? token : token.slice(0, cut);

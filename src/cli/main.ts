@@ -110,7 +110,7 @@ export async function run(argv: string[]): Promise<number> {
   // A plug-in command parses its own arguments (e.g. `serve` takes repeatable --access-key-id).
   if (argv[0] === 'kms' && argv[1] !== undefined && Object.hasOwn(PLUGIN_COMMANDS, argv[1])) return runPlugin(argv[1], argv, io);
   // 2–3. Arguments and flag checks.
-  const a = parseArgv(argv);
+  const a = parseArgv(argv, undefined, ['version']);
   // The word `help` anywhere means help (cli/command.go executeInner), for sub-commands too.
   const helpWord = a.positionals.includes('help');
   const words = a.positionals.filter((p) => p !== 'help');
@@ -214,10 +214,11 @@ function cliDryRun(backend: Backend, action: string, params: Record<string, stri
  */
 function runVersion(argv: string[], root: ParsedArgs, helpWord: boolean): number {
   const at = root.positionalAt[root.positionals.indexOf('version')];
+  // The root stopped reading at the word; what follows is read with the sub-command's flags.
   const known = PERSISTENT_FLAGS.map((n) => ROOT_FLAGS.find((f) => f.name === n)!);
   const allowed = (d: ReturnType<typeof flagByName>) => (d && PERSISTENT_FLAGS.includes(d.name) ? d : undefined);
   const rest = parseArgv(argv.slice(at + 1), { flag: (n) => allowed(flagByName(n)), short: (s) => allowed(flagByShort(s)), known });
-  io.out(helpWord || rest.flags.has('help') ? versionHelp() : CLI_VERSION + '\n');
+  io.out(helpWord || rest.positionals.includes('help') || rest.flags.has('help') ? versionHelp() : CLI_VERSION + '\n');
   return 0;
 }
 
