@@ -167,7 +167,15 @@ describe('the remote backend refuses before sending and sends valid calls', () =
     expect(JSON.parse(r.stdout)).toEqual({ CiphertextBlob: 'c', KeyId: 'k', RequestId: 'r-1' });
     expect(seen).toHaveLength(1);
     const sent = new URLSearchParams(seen[0].url.split('?')[1] + '&' + seen[0].body);
-    expect([sent.get('Action'), sent.get('KeyId'), sent.get('Plaintext')]).toEqual(['Encrypt', 'k', 'aGk=']);
+    expect([seen[0].method, sent.get('Action'), sent.get('KeyId'), sent.get('Plaintext')]).toEqual(['POST', 'Encrypt', 'k', 'aGk=']);
+  });
+
+  // meta/api.go GetMethod + openapi/rpc.go Prepare: the metadata's method unless --method says otherwise.
+  test('an API the metadata marks GET is sent with GET', async () => {
+    seen.length = 0;
+    expect((await remote('ListClientKeys')).code).toBe(0);
+    expect((await remote('ListClientKeys', '--method', 'POST')).code).toBe(0);
+    expect(seen.map((r) => r.method)).toEqual(['GET', 'POST']);
   });
 });
 

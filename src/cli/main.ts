@@ -137,6 +137,9 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
+  // meta/api.go GetMethod: an API whose metadata says GET (GetClientKey, ListClientKeys) is sent
+  // with GET unless --method or --force says otherwise; the backend reads it as if given.
+  if (second !== undefined && !a.flags.has('method') && !a.flags.has('force') && apiMeta(second)?.method === 'GET') a.flags.set('method', 'GET');
   // 6. Profile (validated for the remote backend), backend and region.
   const { backend, region } = await chooseBackend(a);
   // A word after the product that has no upper-case letter is the plug-in path (get/post/put/delete
