@@ -8,7 +8,7 @@ import { KMS_API_TABLE } from './kms-metadata.js';
 import { API_SUMMARIES } from './summaries.js';
 
 /** API names, sorted as Go's sort.Strings sorts them (the table is in that order). */
-export const KMS_API_NAMES: readonly string[] = KMS_API_TABLE.match(/^[A-Za-z]+/gm) ?? [];
+export const KMS_API_NAMES: string[] = KMS_API_TABLE.match(/^[A-Za-z]+/gm) ?? [];
 
 /** Operations whose parameters we know: the CLI validates calls to these against the description. */
 export const OPERATIONS: Record<string, OperationSpec> = Object.assign(Object.create(null), Object.fromEntries(
