@@ -144,6 +144,8 @@ describe('the language of the CLI’s own texts', () => {
     expect((await sb.runWith({ HOME: withConfig('en'), LANG: 'zh_CN.UTF-8' }, 'help', 'kms', 'Encrypt')).stdout.startsWith('Alibaba Cloud Command Line Interface Version 3.4.11\n\nProduct: Kms (KeyManagementService)\n')).toBe(true);
     expect((await sb.runWith({ HOME: withConfig('zh') }, 'help', 'kms', 'Encrypt')).stdout.startsWith('阿里云CLI命令行工具 3.4.11\n\nProduct: Kms (密钥管理服务)\n')).toBe(true);
     expect((await sb.runWith({ HOME: withConfig('fr'), LANG: 'zh_CN.UTF-8' }, 'version', '--help')).stdout.startsWith('打印当前版本号\n')).toBe(true);
+    // main/main.go reads the language before, and regardless of, ALIBABA_CLOUD_IGNORE_PROFILE.
+    expect((await sb.runWith({ HOME: withConfig('zh'), ALIBABA_CLOUD_IGNORE_PROFILE: 'TRUE' }, 'help')).stdout.startsWith('阿里云CLI命令行工具 3.4.11\n')).toBe(true);
   });
 
   // openapi/commando.go main: `aliyun kms` loads the profile with the flags, so --language counts

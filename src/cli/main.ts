@@ -104,8 +104,14 @@ export async function run(argv: string[]): Promise<number> {
     const cfg = readConfigFile(defaultConfigPath());
     if (cfg && cfg.current && !cfg.profiles.some((p) => p?.name === cfg.current))
       throw tipError(`load current configuration failed unknown profile ${cfg.current}, run configure to check`);
-    // main/main.go: the CLI's own texts follow the current profile's language, else LANG.
-    setLanguage(cfg?.profiles.find((p) => p?.name === (cfg.current || 'default'))?.language);
+    setLanguage(currentLanguage(cfg));
+  } else {
+    // The language still comes from the file, as main/main.go reads it regardless.
+    try {
+      setLanguage(currentLanguage(readConfigFile(defaultConfigPath())));
+    } catch {
+      // An unreadable file is ignored with the profile.
+    }
   }
   // A plug-in command parses its own arguments (e.g. `serve` takes repeatable --access-key-id).
   if (argv[0] === 'kms' && argv[1] !== undefined && Object.hasOwn(PLUGIN_COMMANDS, argv[1])) return runPlugin(argv[1], argv, io);
@@ -208,6 +214,11 @@ function cliDryRun(backend: Backend, action: string, params: Record<string, stri
   const doc = { style: 'RPC', endpoint: host, method: flagValue(a, 'method') || 'POST', headers: sorted(headers), query: sorted(params), action, version: '2016-01-20' };
   const escapes: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
   return JSON.stringify(doc, null, 2).replace(/[<>&\u2028\u2029]/g, (c) => escapes[c]) + '\n';
+}
+
+/** main/main.go: the CLI's own texts follow the current profile's language, else LANG. */
+function currentLanguage(cfg: ReturnType<typeof readConfigFile>): unknown {
+  return cfg?.profiles.find((p) => p?.name === (cfg.current || 'default'))?.language;
 }
 
 /**
