@@ -177,3 +177,11 @@ test('a word without capitals after the product is the plug-in path', async () =
     expect(await sb.run('kms', word)).toEqual({ code: 2, stdout: '', stderr: "ERROR: 'kms' is not a valid product. See `aliyun help`.\n" });
   expect(await sb.run('Aos', 'test2')).toEqual({ code: 2, stdout: '', stderr: "ERROR: 'Aos' is not a valid product. See `aliyun help`.\n" });
 });
+
+// cli/command.go executeInner: every command on the path (`configure`, `configure set`) reads its
+// first word afresh, so errors right after the path are bare and errors after a further word wrapped.
+test('parse failed follows the command path', async () => {
+  expect(await sb.run('configure', 'set', '--region', 'a', '--region', 'b')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: --region duplicated\n' });
+  expect(await sb.run('configure', 'help', 'set', '--region', 'a', '--region', 'b')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: --region duplicated\n' });
+  expect(await sb.run('kms', '--region', 'a', '--region', 'b')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: parse failed --region duplicated\n' });
+});

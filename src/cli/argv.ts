@@ -23,9 +23,45 @@ export interface Grammar {
   short: (letter: string) => FlagDef | undefined;
   /** Unknown long flags, for the "invalid flag" error; absent: they are API parameters. */
   known?: readonly FlagDef[];
+  /** Sub-commands by name: each reads the words after it with a parser of its own. */
+  commands?: CommandTree;
 }
 
-const ROOT: Grammar = { flag: flagByName, short: flagByShort };
+export interface CommandTree {
+  [word: string]: CommandTree;
+}
+
+/** The real CLI's sub-commands we answer (main/main.go, config/configure*.go). */
+const ROOT_COMMANDS: CommandTree = {
+  version: {},
+  configure: {
+    get: {},
+    set: {},
+    list: {},
+    delete: {},
+    switch: {},
+    'safety-policy': { show: {}, enable: {}, disable: {}, add: {}, remove: {}, list: {} },
+    'ai-mode': { show: {}, enable: {}, disable: {}, 'set-user-agent': {}, 'reset-user-agent': {}, 'set-ossutil': {}, 'reset-ossutil': {} },
+    'plugin-settings': { show: {}, set: {}, clear: {} },
+  },
+};
+
+const ROOT: Grammar = { flag: flagByName, short: flagByShort, commands: ROOT_COMMANDS };
+
+/**
+ * cli/command.go executeInner: each command reads its first word on its own (a `help` word or a
+ * sub-command starts a fresh read) and wraps errors in reading the rest as `parse failed …`. So an
+ * error is wrapped when some word follows the command path.
+ */
+function afterFirstWord(positionals: readonly string[], commands: CommandTree = {}): boolean {
+  let node = commands;
+  for (const w of positionals) {
+    if (w === 'help') continue;
+    if (!Object.hasOwn(node, w)) return true;
+    node = node[w];
+  }
+  return false;
+}
 
 type Pending = { kind: 'flag'; def: FlagDef } | { kind: 'param'; index: number } | undefined;
 
@@ -41,10 +77,8 @@ export function parseArgv(argv: string[], grammar: Grammar = ROOT, subCommands: 
   let pending: Pending;
   let at = 0;
   let stop = false;
-  // cli/command.go: the first word is read on its own (a leading `help` restarts that read); every
-  // error in reading the rest is wrapped as `parse failed …`, which also drops its exit code to 1.
-  const err = (msg: string, e?: CliError) =>
-    positionals.some((p) => p !== 'help') ? new CliError(`parse failed ${msg}`) : (e ?? new CliError(msg));
+  // Wrapping as `parse failed …` also drops an error's own exit code to 1.
+  const err = (msg: string, e?: CliError) => (afterFirstWord(positionals, grammar.commands) ? new CliError(`parse failed ${msg}`) : (e ?? new CliError(msg)));
 
   const setFlag = (def: FlagDef, value: string | undefined) => {
     if (def.mode === 'repeatable') {
