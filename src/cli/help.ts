@@ -1,7 +1,7 @@
 // Usage and help texts (aliyun-cli-behavior.md §8), built from the flag table, the API metadata and
 // our operation descriptions. Colour as everywhere: only on a terminal. The CLI's own texts follow
 // the real CLI's language switch (i18n/environment.go): the profile's `language`, else LANG.
-import { PRODUCT, KMS_API_NAMES, OPERATIONS, apiMeta, apiSummary, type MetaParam } from '../operations/catalog.js';
+import { PRODUCT, KMS_API_NAMES, apiMeta, apiSummary, parameterHelp, type MetaParam } from '../operations/catalog.js';
 import { ROOT_FLAGS, type FlagDef } from './flags.js';
 import { useColor } from './render.js';
 
@@ -156,16 +156,14 @@ export function productHelp(withHead: boolean): string {
 
 /**
  * `aliyun kms <Api> --help` (openapi/library.go printParameters): required first, then by name,
- * RepeatList members under `Name.n.`; descriptions are ours for the APIs we describe, else empty.
+ * RepeatList members under `Name.n.`; descriptions are ours (parameterHelp).
  */
 export function apiHelp(api: string): string {
   const meta = apiMeta(api);
-  const op = OPERATIONS[api];
   const c = useColor(process.stdout);
   const cyan = (s: string) => (c ? `\x1b[0;36m${s}\x1b[0m` : s);
   let out = head() + `\nProduct: ${PRODUCT.name} (${productName()})\n\nParameters:\n`;
   if (!meta) return out;
-  const describe = (name: string) => (op && Object.hasOwn(op.params, name) ? op.params[name].description.trim() : '');
   const print = (params: readonly MetaParam[], prefix: string) => {
     const sorted = [...params].sort((a, b) => (a.required !== b.required ? (a.required ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const p of sorted) {
@@ -175,8 +173,7 @@ export function apiHelp(api: string): string {
       }
       const name = p.type === 'RepeatList' ? `${p.name}.n` : p.name;
       out += `  --${cyan(prefix)}${cyan(name)} ${p.type.padEnd(7)} ${p.required ? 'Required' : 'Optional'}\n\n`;
-      // Sub-parameters are looked up by their own name among the API's parameters, as the real CLI does.
-      out += describe(p.name).split('\n').map((l) => `  ${l}\n`).join('') + '\n';
+      out += parameterHelp(api, p.name).split('\n').map((l) => `  ${l}\n`).join('') + '\n';
     }
   };
   print(meta.params, '');

@@ -5,7 +5,7 @@ import type { MetaType, OperationSpec } from './spec.js';
 import * as secrets from './secrets.js';
 import * as keys from './keys.js';
 import { KMS_API_TABLE } from './kms-metadata.js';
-import { API_SUMMARIES } from './summaries.js';
+import { API_SUMMARIES, PARAM_NOTES } from './summaries.js';
 
 /** API names, sorted as Go's sort.Strings sorts them (the table is in that order). */
 export const KMS_API_NAMES: string[] = KMS_API_TABLE.match(/^[A-Za-z]+/gm) ?? [];
@@ -22,6 +22,18 @@ export const PRODUCT = { code: 'kms', name: 'Kms', longName: 'KeyManagementServi
 /** The one-line summary `aliyun kms --help` shows (ours, never the metadata's prose). */
 export function apiSummary(api: string): string {
   return OPERATIONS[api]?.summary || (Object.hasOwn(API_SUMMARIES, api) ? API_SUMMARIES[api] : '');
+}
+
+/**
+ * The help text of a parameter: from our description of the API, else our note on the name. A
+ * RepeatList member is looked up by its own name among the API's parameters (openapi/library.go
+ * getDescription), so it usually has none.
+ */
+export function parameterHelp(api: string, name: string): string {
+  const op = OPERATIONS[api];
+  if (op) return Object.hasOwn(op.params, name) ? op.params[name].description.trim() : '';
+  const key = Object.hasOwn(PARAM_NOTES, `${api}.${name}`) ? `${api}.${name}` : name;
+  return Object.hasOwn(PARAM_NOTES, key) && apiMeta(api)?.params.some((p) => p.name === name) ? PARAM_NOTES[key] : '';
 }
 
 /** A parameter as the metadata declares it. */
