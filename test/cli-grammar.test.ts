@@ -55,10 +55,17 @@ test('duplicated flags', async () => {
   expect([r.code, r.stderr]).toEqual([1, 'ERROR: parse failed --region duplicated\n']);
 });
 
+// cli/command.go executeInner: errors while reading the words after the first are `parse failed …`;
+// before it (or after a leading `help`) they are bare (cli/parser.go).
 test('flag errors: switch with a value, once-flag without one, --, exclusive flags', async () => {
-  expect(await sb.run('kms', 'ListSecrets', '--quiet=true')).toEqual({ code: 1, stdout: '', stderr: "ERROR: flag --quiet can't be assiged\n" });
-  expect(await sb.run('kms', 'ListSecrets', '--region', '--quiet')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: --region must be assigned with value\n' });
-  expect(await sb.run('kms', 'ListSecrets', '--')).toEqual({ code: 1, stdout: '', stderr: "ERROR: not support '--' in command line\n" });
+  expect(await sb.run('kms', 'ListSecrets', '--quiet=true')).toEqual({ code: 1, stdout: '', stderr: "ERROR: parse failed flag --quiet can't be assiged\n" });
+  expect(await sb.run('--quiet=true', 'kms', 'ListSecrets')).toEqual({ code: 1, stdout: '', stderr: "ERROR: flag --quiet can't be assiged\n" });
+  expect(await sb.run('kms', 'ListSecrets', '--region', '--quiet')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: parse failed --region must be assigned with value\n' });
+  expect(await sb.run('--region', '--quiet', 'kms', 'ListSecrets')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: --region must be assigned with value\n' });
+  expect(await sb.run('kms', 'ListSecrets', '--')).toEqual({ code: 1, stdout: '', stderr: "ERROR: parse failed not support '--' in command line\n" });
+  expect(await sb.run('--', 'kms')).toEqual({ code: 1, stdout: '', stderr: "ERROR: not support '--' in command line\n" });
+  expect(await sb.run('help', '--region', 'a', '--region', 'b', 'kms')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: --region duplicated\n' });
+  expect(await sb.run('help', 'kms', '--region', 'a', '--region', 'b')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: parse failed --region duplicated\n' });
   expect(await sb.run('kms', 'ListSecrets', '--dryrun', '--quiet')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: flag --quiet is exclusive with --dryrun\n' });
   expect(await sb.run('kms', 'ListSecrets', '--pager', '--waiter', 'expr=a', 'to=b')).toEqual({ code: 1, stdout: '', stderr: 'ERROR: flag --pager is exclusive with --waiter\n' });
 });

@@ -18,6 +18,8 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;
     if (/^(ALIBABA|ALIBABACLOUD|ALICLOUD|ALIYUN)_/.test(k) || /^(ACCESS_KEY|SECURITY_TOKEN|REGION|REGION_ID|NO_COLOR|FORCE_COLOR|ENDPOINT_TYPE)/.test(k)) continue;
+    // LANG=zh_CN… switches the CLI's help texts to Chinese: tests choose it explicitly.
+    if (k === 'LANG') continue;
     env[k] = v;
   }
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;

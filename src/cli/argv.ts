@@ -2,6 +2,7 @@
 // API parameters anywhere, `--P v` ≡ `--P=v` ≡ `--P:v`, unknown `--Name` flags are API parameters.
 import { CliError } from '../core/errors.js';
 import { flagByName, flagByShort, type FlagDef } from './flags.js';
+import { suggest } from './suggest.js';
 
 export interface ParsedArgs {
   /** Root flags by canonical name; repeatable flags hold every value. */
@@ -9,16 +10,75 @@ export interface ParsedArgs {
   /** API parameters (unknown flags) in the order given. */
   params: { name: string; value: string }[];
   positionals: string[];
+  /** The argv index of each positional. */
+  positionalAt: number[];
+}
+
+/**
+ * The flags a command accepts. The root accepts unknown `--Name` flags as API parameters; a
+ * sub-command such as `version` refuses them (cli/context.go detectFlag, cli/parser.go).
+ */
+export interface Grammar {
+  flag: (name: string) => FlagDef | undefined;
+  short: (letter: string) => FlagDef | undefined;
+  /** Unknown long flags, for the "invalid flag" error; absent: they are API parameters. */
+  known?: readonly FlagDef[];
+  /** Sub-commands by name: each reads the words after it with a parser of its own. */
+  commands?: CommandTree;
+}
+
+export interface CommandTree {
+  [word: string]: CommandTree;
+}
+
+/** The real CLI's sub-commands we answer (main/main.go, config/configure*.go). */
+const ROOT_COMMANDS: CommandTree = {
+  version: {},
+  configure: {
+    get: {},
+    set: {},
+    list: {},
+    delete: {},
+    switch: {},
+    'safety-policy': { show: {}, enable: {}, disable: {}, add: {}, remove: {}, list: {} },
+    'ai-mode': { show: {}, enable: {}, disable: {}, 'set-user-agent': {}, 'reset-user-agent': {}, 'set-ossutil': {}, 'reset-ossutil': {} },
+    'plugin-settings': { show: {}, set: {}, clear: {} },
+  },
+};
+
+const ROOT: Grammar = { flag: flagByName, short: flagByShort, commands: ROOT_COMMANDS };
+
+/**
+ * cli/command.go executeInner: each command reads its first word on its own (a `help` word or a
+ * sub-command starts a fresh read) and wraps errors in reading the rest as `parse failed …`. So an
+ * error is wrapped when some word follows the command path.
+ */
+function afterFirstWord(positionals: readonly string[], commands: CommandTree = {}): boolean {
+  let node = commands;
+  for (const w of positionals) {
+    if (w === 'help') continue;
+    if (!Object.hasOwn(node, w)) return true;
+    node = node[w];
+  }
+  return false;
 }
 
 type Pending = { kind: 'flag'; def: FlagDef } | { kind: 'param'; index: number } | undefined;
 
-export function parseArgv(argv: string[]): ParsedArgs {
+/**
+ * One pass over argv. `subCommands`: words that, as the first word, end the root's part of argv
+ * (cli/command.go: a sub-command parses what follows with its own flags); the rest is left unread.
+ */
+export function parseArgv(argv: string[], grammar: Grammar = ROOT, subCommands: readonly string[] = []): ParsedArgs {
   const flags = new Map<string, string | string[]>();
   const params: ParsedArgs['params'] = [];
   const positionals: string[] = [];
+  const positionalAt: number[] = [];
   let pending: Pending;
-  const err = (msg: string) => new CliError(positionals.length > 0 ? `parse failed ${msg}` : msg);
+  let at = 0;
+  let stop = false;
+  // Wrapping as `parse failed …` also drops an error's own exit code to 1.
+  const err = (msg: string, e?: CliError) => (afterFirstWord(positionals, grammar.commands) ? new CliError(`parse failed ${msg}`) : (e ?? new CliError(msg)));
 
   const setFlag = (def: FlagDef, value: string | undefined) => {
     if (def.mode === 'repeatable') {
@@ -37,18 +97,19 @@ export function parseArgv(argv: string[]): ParsedArgs {
   };
   /** A flag token arrived: the pending flag gets no value. */
   const closePending = () => {
-    if (pending?.kind === 'flag' && pending.def.mode === 'once') throw new CliError(`--${pending.def.name} must be assigned with value`);
+    if (pending?.kind === 'flag' && pending.def.mode === 'once') throw err(`--${pending.def.name} must be assigned with value`);
     pending = undefined;
   };
   const startFlag = (def: FlagDef | undefined, name: string, inline: string | undefined) => {
     closePending();
     if (!def) {
+      if (grammar.known) throw err(invalidFlagMessage(name, grammar.known), new CliError(invalidFlagMessage(name, grammar.known), 2));
       const index = addParam(name, inline);
       if (inline === undefined) pending = { kind: 'param', index };
       return;
     }
     if (def.mode === 'switch') {
-      if (inline !== undefined) throw new CliError(`flag --${def.name} can't be assiged`);
+      if (inline !== undefined) throw err(`flag --${def.name} can't be assiged`);
       setFlag(def, '');
       return;
     }
@@ -57,7 +118,11 @@ export function parseArgv(argv: string[]): ParsedArgs {
   };
   const value = (v: string) => {
     if (!pending) {
+      // An empty word is no word (cli/parser.go ReadNextArg/ReadAll skip it), though a flag takes it as its value.
+      if (v === '') return;
       positionals.push(v);
+      positionalAt.push(at);
+      if (subCommands.includes(v) && positionals.every((p, i) => p === 'help' || i === positionals.length - 1)) stop = true;
       return;
     }
     if (pending.kind === 'param') {
@@ -71,26 +136,43 @@ export function parseArgv(argv: string[]): ParsedArgs {
     }
   };
 
-  for (const token of argv) {
+  for (; at < argv.length && !stop; at++) {
+    const token = argv[at];
     const cut = token.search(/[=:]/);
     const prefix = cut < 0 ? token : token.slice(0, cut);
     // `--X=` with nothing after the splitter behaves like `--X`.
     const inline = cut < 0 || cut === token.length - 1 ? undefined : token.slice(cut + 1);
     if (prefix.startsWith('---')) value(token);
-    else if (prefix === '--') throw new CliError("not support '--' in command line");
+    else if (prefix === '--') throw err("not support '--' in command line");
     else if (prefix.startsWith('--')) {
       const name = prefix.slice(2);
-      startFlag(flagByName(name), name, inline);
+      startFlag(grammar.flag(name), name, inline);
     } else if (prefix.length === 2 && prefix[0] === '-') {
-      const def = flagByShort(prefix[1]);
+      const def = grammar.short(prefix[1]);
+      if (!def && grammar.known) throw err(`unknown flag -${prefix[1]}`);
       startFlag(def, prefix[1], inline);
-    } else if (prefix.startsWith('-') && prefix.length > 2) {
+    } else if (prefix.startsWith('-')) {
+      // `-` alone or `-abc`: cli/parser.go parseCommandArg.
+      if (grammar.known) throw err(`not support flag form ${prefix}`);
       // Unknown long single-dash forms are dropped; text after a splitter is still a value.
       if (inline !== undefined) value(inline);
     } else value(token);
   }
   // A flag still pending at the end of argv keeps the empty value it was given.
-  return { flags, params, positionals };
+  return { flags, params, positionals, positionalAt };
+}
+
+/** cli/errors.go InvalidFlagError: close names (letters and digits compared, any case), else every accepted form. */
+function invalidFlagMessage(name: string, known: readonly FlagDef[]): string {
+  const display = name.startsWith('-') ? name : `--${name}`;
+  const forms = known.flatMap((f) => [`--${f.name}`, ...(f.aliases ?? []).map((a) => `--${a}`), ...(f.short ? [`-${f.short}`] : [])]);
+  const unify = (s: string) => [...s].filter((c) => /[\p{L}\p{N}]/u.test(c)).join('').toLowerCase();
+  const byUnified = new Map<string, string[]>();
+  for (const f of forms) byUnified.set(unify(f), [...(byUnified.get(unify(f)) ?? []), f]);
+  const close = suggest(unify(name), byUnified.keys()).flatMap((u) => byUnified.get(u)!).sort();
+  if (close.length) return `invalid flag ${display}, did you mean ${close.join(' or ')}?`;
+  const available = known.filter((f) => !f.hidden).flatMap((f) => [`--${f.name}`, ...(f.aliases ?? []).map((a) => `--${a}`), ...(f.short ? [`-${f.short}`] : [])]);
+  return `invalid flag ${display}; available flags: ${available.sort().join(', ')}`;
 }
 
 export function flagValue(a: ParsedArgs, name: string): string | undefined {

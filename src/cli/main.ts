@@ -4,14 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { CliError, ServiceError, suggestError, tipError } from '../core/errors.js';
 import type { JsonValue } from '../core/json.js';
-import { KMS_API_NAMES, OPERATIONS } from '../operations/catalog.js';
+import { KMS_API_NAMES, OPERATIONS, apiMeta, findParameter, requiredParameters } from '../operations/catalog.js';
 import { decodeRequest } from '../operations/spec.js';
 import type { Backend } from '../backends/backend.js';
 import { flagList, flagValue, headerPairs, parseArgv, type ParsedArgs } from './argv.js';
-import { ROOT_FLAGS, ROOT_FLAG_NAMES } from './flags.js';
-import { apiHelp, CLI_VERSION, productHelp, rootUsage, SUB_COMMANDS } from './help.js';
+import { flagByName, flagByShort, ROOT_FLAGS, ROOT_FLAG_NAMES } from './flags.js';
+import { apiHelp, CLI_VERSION, PERSISTENT_FLAGS, productHelp, rootUsage, setLanguage, SUB_COMMANDS, versionHelp } from './help.js';
 import { PRODUCT_CODES } from './products.js';
-import { defaultConfigPath, hasCredentials, readConfigFile, remoteOptions, requestRegion, resolveProfile } from './profile.js';
+import { defaultConfigPath, hasCredentials, profileString, readConfigFile, remoteOptions, requestRegion, resolveProfile } from './profile.js';
 import { reportError, type Io } from './render.js';
 import { suggest } from './suggest.js';
 import { PLUGIN_COMMANDS, runPlugin } from './plugins.js';
@@ -35,9 +35,12 @@ function checkExclusive(a: ParsedArgs): void {
   }
 }
 
-/** The API parameters of the call: names checked against the description, `-FILE` read, required present. */
+/**
+ * The API parameters of the call: names checked against the API's metadata, `-FILE` read, required
+ * present (openapi/rpc.go Prepare, meta/api.go). Every KMS API is checked, described or not.
+ */
 function collectParams(api: string, a: ParsedArgs, region: string, force: boolean): Record<string, string> {
-  const op = force ? undefined : OPERATIONS[api];
+  const meta = force ? undefined : apiMeta(api);
   const params: Record<string, string> = {};
   const seen = new Set<string>();
   for (const { name: given, value } of a.params) {
@@ -58,33 +61,22 @@ function collectParams(api: string, a: ParsedArgs, region: string, force: boolea
         throw new CliError(`read file ${v} for --${name} failed: the file is not UTF-8 text (Base64-encode binary data, e.g. with --SecretDataType binary)`);
       }
     }
-    if (op && !isKnownParam(op.params, name)) {
-      const candidates = [...Object.keys(op.params), ...ROOT_FLAG_NAMES];
+    if (meta && !findParameter(meta.params, name)) {
+      const candidates = [...meta.params.map((p) => p.name), ...ROOT_FLAG_NAMES];
       throw suggestError(`'--${given}' is not a valid parameter or flag. See \`aliyun help kms ${api}\`.`, suggest(given, candidates));
     }
     if (seen.has(name)) throw new CliError(`parse failed flag duplicated --${name}`);
     seen.add(name);
     params[name] = v;
   }
-  if (op) {
+  if (meta) {
     // RegionId is satisfied by the request region (the tag APIs carry it as a parameter).
-    if ('RegionId' in op.params && params.RegionId === undefined) params.RegionId = region;
-    const missing = Object.entries(op.params)
-      .filter(([n, p]) => p.required && p.type !== 'RepeatList' && !(n in params))
-      .map(([n]) => n);
+    if (meta.params.some((p) => p.name === 'RegionId') && params.RegionId === undefined) params.RegionId = region;
+    const missing = requiredParameters(meta).filter((n) => !(n in params));
     if (missing.length)
       throw tipError('required parameters not assigned: ' + missing.map((m) => `\n  --${m}`).join(''), `use \`aliyun kms ${api} --help\` to get more information`);
   }
   return params;
-}
-
-function isKnownParam(params: Record<string, { type: string; subParams?: readonly string[] }>, name: string): boolean {
-  if (Object.hasOwn(params, name) && params[name].type !== 'RepeatList') return true;
-  const m = /^([^.]+)\.(\d+)(?:\.(.+))?$/.exec(name);
-  if (!m) return false;
-  const p = Object.hasOwn(params, m[1]) ? params[m[1]] : undefined;
-  if (!p || p.type !== 'RepeatList') return false;
-  return m[3] === undefined ? !p.subParams : !!p.subParams?.includes(m[3]);
 }
 
 async function chooseBackend(a: ParsedArgs): Promise<{ backend: Backend; region: string }> {
@@ -113,51 +105,62 @@ export async function run(argv: string[]): Promise<number> {
     const cfg = readConfigFile(defaultConfigPath());
     if (cfg && cfg.current && !cfg.profiles.some((p) => p?.name === cfg.current))
       throw tipError(`load current configuration failed unknown profile ${cfg.current}, run configure to check`);
+    setLanguage(currentLanguage(cfg));
+  } else {
+    // The language still comes from the file, as main/main.go reads it regardless.
+    try {
+      setLanguage(currentLanguage(readConfigFile(defaultConfigPath())));
+    } catch {
+      // An unreadable file is ignored with the profile.
+    }
   }
   // A plug-in command parses its own arguments (e.g. `serve` takes repeatable --access-key-id).
   if (argv[0] === 'kms' && argv[1] !== undefined && Object.hasOwn(PLUGIN_COMMANDS, argv[1])) return runPlugin(argv[1], argv, io);
   // 2–3. Arguments and flag checks.
-  const a = parseArgv(argv);
+  const a = parseArgv(argv, undefined, ['version']);
+  // The word `help` anywhere means help (cli/command.go executeInner), for sub-commands too.
+  const helpWord = a.positionals.includes('help');
+  const words = a.positionals.filter((p) => p !== 'help');
+  if (words[0] === 'version') return runVersion(argv, a, helpWord);
   checkExclusive(a);
-  let help = a.flags.has('help');
-  if (a.positionals.includes('help')) {
-    help = true;
-    a.positionals = a.positionals.filter((p) => p !== 'help');
+  const help = helpWord || a.flags.has('help');
+  if (helpWord) {
+    a.positionals = words;
+    if (!a.flags.has('help')) a.flags.set('help', '');
   }
   const [first, second] = a.positionals;
-  if (first === 'version' && a.positionals.length === 1) {
-    io.out(CLI_VERSION + '\n');
-    return 0;
-  }
   if (first !== undefined && SUB_COMMANDS.some(([n]) => n === first)) {
     const { runSubCommand } = await import('./subcommands.js');
     return runSubCommand(first, a, io);
   }
-  // 4–5. Help and usage need no configuration.
+  // 4–5. Help and usage need no configuration; `aliyun --help` adds the products.
   if (a.positionals.length === 0) {
-    io.out(rootUsage());
+    io.out(rootUsage(help));
     return 0;
   }
   const product = first.toLowerCase();
   if (help) {
-    if (product !== 'kms') throw productError(product);
-    if (second === undefined) io.out(productHelp(true));
-    else if (!KMS_API_NAMES.includes(second)) throw apiError(second);
-    else io.out(apiHelp(second));
+    io.out(helpText(a.positionals));
     return 0;
   }
 
+  // meta/api.go GetMethod: an API whose metadata says GET (GetClientKey, ListClientKeys) is sent
+  // with GET unless --method or --force says otherwise; the backend reads it as if given.
+  if (second !== undefined && !a.flags.has('method') && !a.flags.has('force') && apiMeta(second)?.method === 'GET') a.flags.set('method', 'GET');
   // 6. Profile (validated for the remote backend), backend and region.
   const { backend, region } = await chooseBackend(a);
-  // A lower-case word after the product is the plug-in path (get/post/put/delete are REST verbs).
-  if (second !== undefined && /^[a-z][a-z0-9-]*$/.test(second) && !['get', 'post', 'put', 'delete'].includes(second)) {
+  // A word after the product that has no upper-case letter is the plug-in path (get/post/put/delete
+  // are REST verbs); the product is named as typed (openapi/commando.go main).
+  if (second !== undefined && second.toLowerCase() === second && !['get', 'post', 'put', 'delete'].includes(second)) {
     if (product === 'kms' && Object.hasOwn(PLUGIN_COMMANDS, second)) return runPlugin(second, argv, io);
-    throw suggestError(`'${product}' is not a valid product. See \`aliyun help\`.`, []);
+    throw suggestError(`'${first}' is not a valid product. See \`aliyun help\`.`, []);
   }
   if (a.positionals.length === 3) throw tipError(`can not find api by path ${a.positionals[2]}`, 'Please confirm if the API path exists');
   if (a.positionals.length > 3) throw tipError('too many arguments', 'Use `aliyun --help` to show usage');
   if (second === undefined) {
     if (product !== 'kms') throw productError(product);
+    // openapi/commando.go: after the profile is loaded its language (or --language) applies.
+    setLanguage(flagValue(a, 'language') || profileString(resolveProfile(a).profile, 'language'));
     io.out(productHelp(false));
     return 0;
   }
@@ -201,6 +204,50 @@ export async function run(argv: string[]): Promise<number> {
   if (body === undefined || a.flags.has('quiet')) return 0;
   io.out(await renderSuccess(body, flagValue(a, 'cli-query'), flagList(a, 'output')));
   return 0;
+}
+
+/** main/main.go: the CLI's own texts follow the current profile's language, else LANG. */
+function currentLanguage(cfg: ReturnType<typeof readConfigFile>): unknown {
+  return cfg?.profiles.find((p) => p?.name === (cfg.current || 'default'))?.language;
+}
+
+/**
+ * `aliyun version [words…]`: extra words are ignored; after the word only the root's persistent
+ * flags are accepted (cli/version.go, cli/context.go EnterCommand); `help` or `--help` prints its help.
+ * A --help before the word belongs to the root and is not carried over.
+ */
+function runVersion(argv: string[], root: ParsedArgs, helpWord: boolean): number {
+  const at = root.positionalAt[root.positionals.indexOf('version')];
+  // The root stopped reading at the word; what follows is read with the sub-command's flags.
+  const known = PERSISTENT_FLAGS.map((n) => ROOT_FLAGS.find((f) => f.name === n)!);
+  const allowed = (d: ReturnType<typeof flagByName>) => (d && PERSISTENT_FLAGS.includes(d.name) ? d : undefined);
+  const rest = parseArgv(argv.slice(at + 1), { flag: (n) => allowed(flagByName(n)), short: (s) => allowed(flagByShort(s)), known });
+  io.out(helpWord || rest.positionals.includes('help') || rest.flags.has('help') ? versionHelp() : CLI_VERSION + '\n');
+  return 0;
+}
+
+/**
+ * `aliyun help <words…>` / `--help` (openapi/commando.go help, commando_help.go): the product,
+ * then the API. Unknown products get the plugin-aware error without suggestions: this build has no
+ * remote plugin catalog, as the real CLI offline.
+ */
+function helpText(words: string[]): string {
+  const [code, api] = words;
+  if (words.length > 2) {
+    // tryDelegatePluginHelp: a PascalCase API or an HTTP verb keeps the legacy error.
+    if (/^(get|post|put|delete)$/i.test(api) || api.toLowerCase() !== api) throw new CliError(`too many arguments: ${words.length}`);
+    throw suggestError(
+      `'${code}' is not a valid product. See \`aliyun help\`.\nIf you meant an OpenAPI built-in call, the form is 'aliyun <product> <APIName>' (API names are PascalCase, e.g. 'DescribeRegions').`,
+      [],
+    );
+  }
+  if (code.toLowerCase() !== 'kms') {
+    if (PRODUCT_CODES.includes(code.toLowerCase())) throw productError(code.toLowerCase());
+    throw suggestError(`'${code}' is not a valid product. See \`aliyun help\`.`, []);
+  }
+  if (api === undefined) return productHelp(true);
+  if (!KMS_API_NAMES.includes(api)) throw apiError(api);
+  return apiHelp(api);
 }
 
 function productError(product: string): CliError {
