@@ -17,7 +17,10 @@ function tabwriter(rows: [string, string][]): string {
 }
 
 /** Sub-commands listed in the usage (`version` exists too, hidden as in the real CLI). */
-export const SUB_COMMANDS: [string, string][] = [['configure', 'configure credential and settings']];
+export const SUB_COMMANDS: [string, string][] = [
+  ['configure', 'configure credential and settings'],
+  ['auto-completion', 'enable auto completion'],
+];
 
 export function rootUsage(): string {
   const flags = ROOT_FLAGS.filter((f) => !f.hidden).map((f): [string, string] => [`  --${f.name}${f.short ? ',-' + f.short : ''}`, f.help]);
