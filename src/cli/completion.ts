@@ -147,6 +147,12 @@ const CONFIGURE_FLAGS = [
   'oidc-provider-arn', 'oidc-token-file', 'cloud-sso-sign-in-url', 'cloud-sso-access-config', 'cloud-sso-account-id', 'oauth-site-type',
   'region', 'language',
 ].map((n) => '--' + n);
+/** Root flags of our own commands (issue 8: profile, region, backend, endpoint, credentials). */
+const COMMAND_ROOT_FLAGS = [
+  'profile', 'region', 'backend', 'endpoint', 'config-path', 'mode', 'access-key-id', 'access-key-secret', 'sts-token', 'ram-role-name',
+  'ram-role-arn', 'role-session-name', 'external-id', 'source-profile', 'private-key', 'key-pair-name', 'endpoint-type', 'read-timeout',
+  'connect-timeout', 'retry-count',
+].map((n) => '--' + n);
 const MODES = ['AK', 'StsToken', 'RamRoleArn', 'EcsRamRole', 'RsaKeyPair', 'RamRoleArnWithRoleName', 'ChainableRamRoleArn', 'External', 'CredentialsURI', 'OIDC', 'CloudSSO', 'OAuth', 'BearerToken', 'Anonymous'];
 /** Regions where KMS is offered (the endpoint table of backends/remote/endpoint.ts). */
 const REGIONS = `cn-hangzhou cn-shanghai cn-beijing cn-shenzhen cn-qingdao cn-zhangjiakou cn-huhehaote cn-wulanchabu cn-heyuan cn-guangzhou
@@ -214,8 +220,8 @@ function commandCandidates(command: string, st: LineState, current: string): str
   if (rest.includes('--')) return []; // the command to run: the shell's business
   if (current.startsWith('-')) {
     const own = flags.filter((f) => !f.positional).flatMap((f) => [f.name, ...(f.short && current.length < 3 ? [f.short] : [])]);
-    // Root flags (profile, region, backend, credentials) work on these commands; serve has its own.
-    return [...new Set([...own, ...(command === 'serve' ? [] : rootFlags())].filter((f) => f.startsWith(current)))];
+    // The root flags that choose the backend, profile, region and credentials work on these commands; serve has its own.
+    return [...new Set([...own, ...(command === 'serve' ? [] : COMMAND_ROOT_FLAGS)].filter((f) => f.startsWith(current)))];
   }
   const sub = flags.filter((f) => f.positional);
   if (sub.length) return rest.length === 0 ? sub.map((f) => f.name).filter((n) => n.startsWith(current)) : [];
