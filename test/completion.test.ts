@@ -3,7 +3,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPERATIONS } from '../src/operations/catalog.js';
-import { run, Sandbox, type RunResult } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, run, Sandbox, type RunResult } from './helpers.js';
 
 const sb = new Sandbox();
 afterAll(() => sb.cleanup());
@@ -196,6 +197,16 @@ describe('the protocol', () => {
     expect(r).toEqual({ code: 0, stdout: '3.4.11\n', stderr: '' });
     const empty = await run(['version'], { ...sb.env, COMP_LINE: '', COMP_POINT: '0' });
     expect(empty.stdout).toBe('3.4.11\n');
+  });
+
+  test('a shell that stops reading (Ctrl-C during a Tab): no stack trace, exit 0', () => {
+    // `true` exits long before node has started, so the write meets a closed pipe (EPIPE).
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" | true; echo "status \${PIPESTATUS:-done}"`], {
+      env: { ...sb.env, COMP_LINE: 'aliyun kms ', COMP_POINT: '11' },
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   test('the command name alone or an unknown word: no candidates', async () => {

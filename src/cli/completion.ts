@@ -4,7 +4,7 @@
 // reads only what it needs (config.json for profile names, the store's record files for secret
 // names, never a value), writes nothing, never calls the network and never fails on the prompt: any
 // problem means no candidates and exit 0.
-import { readdirSync, readFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { KMS_API_NAMES, OPERATIONS } from '../operations/catalog.js';
 import { defaultStoreDir, STORE_FORMAT } from '../backends/local/store.js';
@@ -20,7 +20,7 @@ export function isCompletionCall(env: NodeJS.ProcessEnv = process.env): boolean 
 }
 
 /** Prints the candidates for COMP_LINE/COMP_POINT; always exit 0, nothing on stderr. */
-export function answerCompletion(out: (s: string) => void): number {
+export function answerCompletion(out: (s: string) => void = writeAll): number {
   let words: string[] = [];
   try {
     words = candidates(process.env.COMP_LINE!, Number(process.env.COMP_POINT));
@@ -32,6 +32,24 @@ export function answerCompletion(out: (s: string) => void): number {
   }
   if (words.length) out(words.join('\n') + '\n');
   return 0;
+}
+
+/**
+ * Straight to fd 1, synchronously, every error swallowed: the shell closes the pipe when the user
+ * presses Ctrl-C during a Tab, and an EPIPE must not become a stack trace on their prompt.
+ */
+function writeAll(s: string): void {
+  const buf = Buffer.from(s, 'utf8');
+  let off = 0;
+  let spins = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(1, buf, off);
+    } catch (e: any) {
+      if (e?.code !== 'EAGAIN' || ++spins > 1000) return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
 }
 
 const afterWordBreak = (w: string) => w.slice(Math.max(w.lastIndexOf('='), w.lastIndexOf(':')) + 1);

@@ -107,7 +107,7 @@ async function chooseBackend(a: ParsedArgs): Promise<{ backend: Backend; region:
 }
 
 export async function run(argv: string[]): Promise<number> {
-  if (isCompletionCall()) return answerCompletion(io.out); // a Tab: candidates only, before any config is read
+  if (isCompletionCall()) return answerCompletion(); // a Tab: candidates only, before any config is read
   // 1. The default config file is read first: a broken one wins over everything (exit 3, our deviation).
   const ignoreProfile = process.env.ALIBABA_CLOUD_IGNORE_PROFILE === 'TRUE' || process.env.ALIBABACLOUD_IGNORE_PROFILE === 'TRUE';
   if (!ignoreProfile) {
