@@ -69,6 +69,7 @@ describe('words', () => {
     expect(all).toContain('UpdateSecretVersionStage');
     for (const c of ['serve', 'get', 'run', 'export', 'inject', 'store']) expect(all).toContain(c);
     expect(await complete('aliyun kms --qui')).toEqual(['--quiet']);
+    expect(await complete('aliyun help kms GetSecretV')).toEqual(['GetSecretValue']);
     // Root flags before the product do not change the position.
     expect(await complete('aliyun --profile dev --region cn-hangzhou kms ListSec')).toEqual(['ListSecretVersionIds', 'ListSecrets']);
   });

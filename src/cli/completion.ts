@@ -27,6 +27,8 @@ export function answerCompletion(out: (s: string) => void = writeAll): number {
     // bash replaces only the part of the word after its last `=` or `:` (COMP_WORDBREAKS); zsh's
     // bashcompinit replaces the whole word. bash exports COMP_TYPE to `complete -C` commands, zsh does not.
     if (process.env.COMP_TYPE !== undefined) words = words.map(afterWordBreak);
+    // One candidate per line: a name with a line break (a hand-edited config.json) cannot be offered.
+    words = words.filter((w) => w !== '' && !/[\r\n]/.test(w));
   } catch {
     words = [];
   }
@@ -146,6 +148,8 @@ function readLine(words: string[]): LineState {
     }
   }
   if (pending) st.valueFor = pending.root ? '--' + pending.name : pending.name;
+  // `aliyun help kms …` is `aliyun kms … --help` (the real CLI drops the word wherever it is).
+  if (!afterDoubleDash) st.positionals = st.positionals.filter((p) => p !== 'help');
   return st;
 }
 
