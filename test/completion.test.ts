@@ -156,6 +156,9 @@ describe('values', () => {
     expect(await complete('aliyun kms run --env A=kms://api', { COMP_TYPE: '9' })).toEqual(['//api-key']);
     expect(await complete('aliyun kms GetSecretValue --SecretName=api', { COMP_TYPE: '9' })).toEqual(['api-key']);
     expect(await complete('aliyun kms GetSecretV', { COMP_TYPE: '9' })).toEqual(['GetSecretValue']);
+    // No break in the word yet: the whole candidate.
+    expect(await complete('aliyun kms get kms', { COMP_TYPE: '9' })).toEqual(['kms://api-key', 'kms://db/password', 'kms://db/user']);
+    expect(await complete('aliyun kms run --env A', { COMP_TYPE: '9' })).toEqual([]);
   });
 
   test('which backend would answer: secret names only when it is the local store', async () => {

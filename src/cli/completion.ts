@@ -23,10 +23,15 @@ export function isCompletionCall(env: NodeJS.ProcessEnv = process.env): boolean 
 export function answerCompletion(out: (s: string) => void = writeAll): number {
   let words: string[] = [];
   try {
-    words = candidates(process.env.COMP_LINE!, Number(process.env.COMP_POINT));
-    // bash replaces only the part of the word after its last `=` or `:` (COMP_WORDBREAKS); zsh's
-    // bashcompinit replaces the whole word. bash exports COMP_TYPE to `complete -C` commands, zsh does not.
-    if (process.env.COMP_TYPE !== undefined) words = words.map(afterWordBreak);
+    const line = process.env.COMP_LINE!;
+    const point = Number(process.env.COMP_POINT);
+    words = candidates(line, point);
+    // bash replaces only the part of the word after its last `=` or `:` (COMP_WORDBREAKS), so the
+    // candidates lose what comes before it; zsh's bashcompinit replaces the whole word. bash exports
+    // COMP_TYPE to `complete -C` commands, zsh does not.
+    const current = splitLine(beforeCursor(line, point)).pop()!;
+    const cut = Math.max(current.lastIndexOf('='), current.lastIndexOf(':'));
+    if (process.env.COMP_TYPE !== undefined && cut >= 0) words = words.map((w) => w.slice(cut + 1));
     // One candidate per line: a name with a line break (a hand-edited config.json) cannot be offered.
     words = words.filter((w) => w !== '' && !/[\r\n]/.test(w));
   } catch {
@@ -53,8 +58,6 @@ function writeAll(s: string): void {
     }
   }
 }
-
-const afterWordBreak = (w: string) => w.slice(Math.max(w.lastIndexOf('='), w.lastIndexOf(':')) + 1);
 
 /**
  * The words before the cursor, as the real CLI splits them (parseLineForCompletion): quotes and
