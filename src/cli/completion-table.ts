@@ -12,6 +12,7 @@ export interface CommandFlag {
 
 const flag = (name: string, value = true, short?: string): CommandFlag => ({ name, value, short });
 const REFERENCES = [flag('--env'), flag('--env-file')];
+const HELP = flag('--help', false);
 
 export const COMMAND_FLAGS: Record<string, CommandFlag[]> = {
   serve: [
@@ -20,9 +21,9 @@ export const COMMAND_FLAGS: Record<string, CommandFlag[]> = {
     flag('--no-nonce-check', false), flag('--no-log', false), flag('--seed'), flag('--ephemeral', false), flag('--account-id'),
     flag('--access-log'), flag('--help', false, '-h'),
   ],
-  get: [flag('--version-stage'), flag('--version-id')],
-  run: [...REFERENCES, flag('--no-masking', false)],
-  export: [flag('--format'), ...REFERENCES],
-  inject: [flag('-i'), flag('-o')],
-  store: [{ name: 'verify', positional: true }],
+  get: [flag('--version-stage'), flag('--version-id'), HELP],
+  run: [...REFERENCES, flag('--no-masking', false), HELP],
+  export: [flag('--format'), ...REFERENCES, HELP],
+  inject: [flag('-i'), flag('-o'), HELP],
+  store: [{ name: 'verify', positional: true }, HELP],
 };
