@@ -3,7 +3,7 @@
 // zsh lines into ~/.zshrc if it exists; a file that already has the line is left alone. Uninstalling
 // removes exactly the block that installing appended (the real CLI leaves the blank line and zsh's
 // init lines behind).
-import { appendFileSync, chmodSync, closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { appendFileSync, chmodSync, closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError } from '../core/errors.js';
@@ -144,14 +144,16 @@ function rewriteInPlace(path: string, text: string): void {
   const tmp = join(dirname(real), `.${basename(real)}.aliyun-${process.pid}.tmp`);
   const fd = openSync(tmp, 'wx', mode);
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
+    try {
+      writeFileSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(tmp, mode);
+    renameSync(tmp, real);
   } catch (e) {
-    closeSync(fd);
-    unlinkSync(tmp);
+    rmSync(tmp, { force: true });
     throw e;
   }
-  closeSync(fd);
-  chmodSync(tmp, mode);
-  renameSync(tmp, real);
 }
