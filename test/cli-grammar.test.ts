@@ -291,7 +291,7 @@ describe('checks in the real CLI order, --force, and the edges of the grammar', 
 
   test('the usage lists no hidden sub-command', async () => {
     const r = await sb.run();
-    expect(r.stdout).toContain('\nCommands:\n  configure configure credential and settings\n');
+    expect(r.stdout).toContain('\nCommands:\n  configure       configure credential and settings\n  auto-completion enable auto completion\n');
     expect(r.stdout).not.toContain('  version');
   });
 

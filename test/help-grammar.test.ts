@@ -132,7 +132,7 @@ describe('the language of the CLI’s own texts', () => {
   test('LANG=zh_CN… without a profile language: Chinese head, flag help and product name', async () => {
     const r = await sb.runWith({ LANG: 'zh_CN.UTF-8' }, '--help');
     expect(r.stdout.startsWith('阿里云CLI命令行工具 3.4.11\n\nUsage:\n')).toBe(true);
-    expect(r.stdout).toContain('\nCommands:\n  configure 配置身份认证和其他信息\n');
+    expect(r.stdout).toContain('\nCommands:\n  configure       配置身份认证和其他信息\n  auto-completion 启用自动完成\n');
     expect(r.stdout).toContain('\n  --region                         使用 `--region <regionId>` 来指定访问大区\n');
     expect(r.stdout).toContain('\n  --help,-h                        打印帮助信息\n');
     expect(r.stdout).toContain('\nProducts:\n  kms                  密钥管理服务\n');

@@ -34,8 +34,11 @@ function tabwriter(rows: [string, string][]): string {
 }
 
 /** Sub-commands listed in the usage (`version` exists too, hidden as in the real CLI). */
-export const SUB_COMMANDS: [string, string][] = [['configure', 'configure credential and settings']];
-const SUB_COMMANDS_ZH: Record<string, string> = { configure: '配置身份认证和其他信息' };
+export const SUB_COMMANDS: [string, string][] = [
+  ['configure', 'configure credential and settings'],
+  ['auto-completion', 'enable auto completion'],
+];
+const SUB_COMMANDS_ZH: Record<string, string> = { configure: '配置身份认证和其他信息', 'auto-completion': '启用自动完成' };
 
 /** The Chinese short help of each flag, as the real CLI's i18n texts have them (ours for our own flags). */
 const FLAG_HELP_ZH: Record<string, string> = {

@@ -15,6 +15,7 @@ import { defaultConfigPath, hasCredentials, profileString, readConfigFile, remot
 import { reportError, type Io } from './render.js';
 import { suggest } from './suggest.js';
 import { PLUGIN_COMMANDS, runPlugin } from './plugins.js';
+import { answerCompletion, isCompletionCall } from './completion.js';
 // The local call path is loaded with the entry point: one file to read for the common case.
 import { LocalBackend } from '../backends/local/index.js';
 import { defaultStoreDir } from '../backends/local/store.js';
@@ -99,6 +100,7 @@ async function chooseBackend(a: ParsedArgs): Promise<{ backend: Backend; region:
 }
 
 export async function run(argv: string[]): Promise<number> {
+  if (isCompletionCall()) return answerCompletion(); // a Tab: candidates only, before any config is read
   // 1. The default config file is read first: a broken one wins over everything (exit 3, our deviation).
   const ignoreProfile = process.env.ALIBABA_CLOUD_IGNORE_PROFILE === 'TRUE' || process.env.ALIBABACLOUD_IGNORE_PROFILE === 'TRUE';
   if (!ignoreProfile) {
