@@ -16,6 +16,7 @@ const LAZY = {
   'src/backends/remote/index.ts': 'remote.cjs',
   'src/server/cli.ts': 'serve.cjs',
   'src/cli/subcommands.ts': 'subcommands.cjs',
+  'src/cli/delivery-commands.ts': 'delivery.cjs',
 };
 /** Packages that the start-up bundle imports lazily. */
 const VENDORED = { '@jmespath-community/jmespath': 'vendor/jmespath.cjs' };

@@ -11,12 +11,12 @@ import { flagList, flagValue, headerPairs, parseArgv, type ParsedArgs } from './
 import { ROOT_FLAGS, ROOT_FLAG_NAMES } from './flags.js';
 import { apiHelp, CLI_VERSION, productHelp, rootUsage, SUB_COMMANDS } from './help.js';
 import { PRODUCT_CODES } from './products.js';
-import { defaultConfigPath, hasCredentials, readConfigFile, requestRegion, resolveProfile } from './profile.js';
+import { defaultConfigPath, readConfigFile } from './profile.js';
+import { chooseBackend } from './backend-choice.js';
 import { reportError, type Io } from './render.js';
 import { suggest } from './suggest.js';
-import { PLUGIN_COMMANDS, runPlugin } from './plugins.js';
+import { findPlugin, PLUGIN_COMMANDS, runPlugin } from './plugins.js';
 // The local call path is loaded with the entry point: one file to read for the common case.
-import { LocalBackend } from '../backends/local/index.js';
 import { defaultStoreDir } from '../backends/local/store.js';
 import { invoke } from './invoke.js';
 import { renderSuccess } from './output.js';
@@ -86,25 +86,6 @@ function isKnownParam(params: Record<string, { type: string; subParams?: readonl
   return m[3] === undefined ? !p.subParams : !!p.subParams?.includes(m[3]);
 }
 
-async function chooseBackend(a: ParsedArgs): Promise<{ backend: Backend; region: string }> {
-  const forced = flagValue(a, 'backend') || process.env.ALIYUN_KMS_BACKEND || '';
-  if (forced && forced !== 'local' && forced !== 'remote')
-    throw tipError(`invalid backend ${forced}`, 'Use `--backend local` or `--backend remote` (or ALIYUN_KMS_BACKEND)');
-  const { profile } = resolveProfile(a);
-  const remote = forced === 'remote' || (!forced && hasCredentials(profile));
-  if (remote) {
-    const { createRemoteBackend } = await import('../backends/remote/index.js');
-    return createRemoteBackend(a, profile);
-  }
-  const region = requestRegion(a, profile);
-  if (!forced) {
-    io.err(
-      `aliyun: no credentials configured (flags, ALIBABA_CLOUD_* variables, ~/.aliyun/config.json); using the local store ${defaultStoreDir()}. Pass --backend local or set ALIYUN_KMS_BACKEND=local to silence this.\n`,
-    );
-  }
-  return { backend: new LocalBackend(), region };
-}
-
 export async function run(argv: string[]): Promise<number> {
   // 1. The default config file is read first: a broken one wins over everything (exit 3, our deviation).
   const ignoreProfile = process.env.ALIBABA_CLOUD_IGNORE_PROFILE === 'TRUE' || process.env.ALIBABACLOUD_IGNORE_PROFILE === 'TRUE';
@@ -113,8 +94,10 @@ export async function run(argv: string[]): Promise<number> {
     if (cfg && cfg.current && !cfg.profiles.some((p) => p?.name === cfg.current))
       throw tipError(`load current configuration failed unknown profile ${cfg.current}, run configure to check`);
   }
-  // A plug-in command parses its own arguments (e.g. `serve` takes repeatable --access-key-id).
-  if (argv[0] === 'kms' && argv[1] !== undefined && Object.hasOwn(PLUGIN_COMMANDS, argv[1])) return runPlugin(argv[1], argv, io);
+  // A plug-in command parses its own arguments (e.g. `serve` takes repeatable --access-key-id); root
+  // flags before `kms` are handed to it.
+  const plugin = findPlugin(argv);
+  if (plugin) return runPlugin(plugin.name, argv.slice(plugin.index), io, { rootArgs: plugin.rootArgs, chooseBackend: (a) => chooseBackend(a, io.err) });
   // 2–3. Arguments and flag checks.
   const a = parseArgv(argv);
   checkExclusive(a);
@@ -147,10 +130,10 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   // 6. Profile (validated for the remote backend), backend and region.
-  const { backend, region } = await chooseBackend(a);
+  const { backend, region } = await chooseBackend(a, io.err);
   // A lower-case word after the product is the plug-in path (get/post/put/delete are REST verbs).
   if (second !== undefined && /^[a-z][a-z0-9-]*$/.test(second) && !['get', 'post', 'put', 'delete'].includes(second)) {
-    if (product === 'kms' && Object.hasOwn(PLUGIN_COMMANDS, second)) return runPlugin(second, argv, io);
+    if (product === 'kms' && Object.hasOwn(PLUGIN_COMMANDS, second)) return runPlugin(second, argv, io, { rootArgs: [], chooseBackend: (x) => chooseBackend(x, io.err) });
     throw suggestError(`'${product}' is not a valid product. See \`aliyun help\`.`, []);
   }
   if (a.positionals.length === 3) throw tipError(`can not find api by path ${a.positionals[2]}`, 'Please confirm if the API path exists');
