@@ -156,7 +156,7 @@ async function run(argv: string[], io: Io, host: PluginHost): Promise<number> {
   return guarded(async () => {
     const split = splitArgs(argv, { long: { ...ENV_FLAGS, 'no-masking': false, masking: false } }, true);
     const { cmd, parse } = await program('run', 'Run a command with secrets as environment variables, masking them in its output.');
-    cmd.usage('[options] -- CMD [ARGS...]');
+    cmd.usage('[options] -- CMD [ARGS...]').allowExcessArguments(true);
     addEnvOptions(cmd);
     cmd.option('--no-masking', "give the command our stdin, stdout and stderr directly (its output is not masked)");
     if (!parse(split.own)) return 0;
@@ -192,7 +192,7 @@ async function exportCommand(argv: string[], io: Io, host: PluginHost): Promise<
   return guarded(async () => {
     const split = splitArgs(argv, { long: { ...ENV_FLAGS, format: true } }, false);
     const { cmd, parse } = await program('export', 'Write secrets as variables: dotenv, json, shell, or to GitHub Actions (GITHUB_ENV).');
-    cmd.option('--format <format>', `one of ${FORMATS.join(', ')}`);
+    cmd.option('--format <format>', `one of ${FORMATS.join(', ')}`).allowExcessArguments(true);
     addEnvOptions(cmd);
     if (!parse(split.own)) return 0;
     if (cmd.args.length) throw new CliError(`unexpected argument '${cmd.args[0]}' (see \`aliyun kms export --help\`)`, 2);
@@ -262,7 +262,7 @@ async function inject(argv: string[], io: Io, host: PluginHost): Promise<number>
   return guarded(async () => {
     const split = splitArgs(argv, { long: { in: true, out: true }, short: { i: 'in', o: 'out' } }, false);
     const { cmd, parse } = await program('inject', 'Fill {{ kms://NAME#FIELD }} placeholders of a template with raw secret values.');
-    cmd.requiredOption('-i, --in <template>', 'the template file').option('-o, --out <file>', 'write here (created 0600, atomically) instead of stdout');
+    cmd.allowExcessArguments(true).requiredOption('-i, --in <template>', 'the template file').option('-o, --out <file>', 'write here (created 0600, atomically) instead of stdout');
     if (!parse(split.own)) return 0;
     if (cmd.args.length) throw new CliError(`unexpected argument '${cmd.args[0]}' (see \`aliyun kms inject --help\`)`, 2);
     const opts = cmd.opts<{ in: string; out?: string }>();
