@@ -50,6 +50,9 @@ export function findPlugin(argv: string[]): { name: string; index: number; rootA
       continue;
     }
     if (!Object.hasOwn(PLUGIN_COMMANDS, t)) return undefined;
+    // `kms get /path` stays the real CLI's REST form (which KMS, an RPC product, refuses): a path
+    // starts with `/`, a secret reference never does.
+    if (t === 'get' && argv.slice(i + 1).find((x) => !x.startsWith('-'))?.startsWith('/')) return undefined;
     // Everything after the command word is the command's own (runPlugin slices it off argv).
     return { name: t, index: i, rootArgs };
   }
