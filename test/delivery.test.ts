@@ -145,7 +145,7 @@ for (const mode of ['local', 'remote'] as const) {
           [['kms://a?stage=S'], "ERROR: malformed reference 'kms://a?stage=S': unknown or repeated query 'stage' (use ?version-stage=STAGE or ?version-id=ID)\n"],
           [['kms://a#'], "ERROR: malformed reference 'kms://a#': empty field name after '#' (write #key or #outer.inner)\n"],
           [['--bogus', 'cfg'], "ERROR: unknown option '--bogus' (see `aliyun kms get --help`)\n"],
-          [[], "ERROR: missing required argument 'ref' (see `aliyun kms get --help`)\n"],
+          [[], 'ERROR: missing the reference to read, e.g. aliyun kms get kms://db#password (see `aliyun kms get --help`)\n'],
           [['--version-id', 'v1', 'kms://cfg?version-id=v1'], 'ERROR: give the version in the reference or with --version-stage/--version-id, not both\n'],
         ];
         for (const [args, err] of cases) {
