@@ -130,6 +130,10 @@ function rootArgs(host: PluginHost, tokens: string[]): ParsedArgs {
 
 /** Maps delivery failures to the documented exit codes: 2 usage, 4 not found, 1 the rest. */
 async function guarded(fn: () => Promise<number>): Promise<number> {
+  // A reader that stops early (`aliyun kms get big | head -c 10`) is not our error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   try {
     return await fn();
   } catch (e) {
@@ -296,7 +300,7 @@ function writeAtomic(path: string, bytes: Buffer): void {
     } catch {
       /* not there */
     }
-    throw new CliError(`cannot write ${path}: ${e.code ?? e.message}`);
+    throw new CliError(`cannot write ${path}: ${e.code === 'EISDIR' ? 'is a directory' : (e.code ?? e.message)}`);
   }
   try {
     // The rename is durable once the directory is flushed.

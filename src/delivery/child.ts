@@ -17,13 +17,19 @@ const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 function pipeMasked(from: NodeJS.ReadableStream, to: NodeJS.WriteStream, masker: Masker): Promise<void> {
   let broken = false;
   to.on('error', () => {
+    // Our reader went away (`aliyun kms run -- yes | head -1`): close the child's pipe too, so that
+    // it gets EPIPE/SIGPIPE as it would have without us in between.
     broken = true;
+    (from as NodeJS.ReadableStream & { destroy(): void }).destroy();
+    resolveCopy();
   });
   const write = (b: Buffer) => {
     if (broken || b.length === 0) return true;
     return to.write(b);
   };
+  let resolveCopy: () => void = () => {};
   return new Promise((resolve) => {
+    resolveCopy = resolve;
     from.on('data', (chunk: Buffer) => {
       if (!write(masker.push(chunk))) {
         from.pause();

@@ -98,13 +98,28 @@ function parseJson(text: string): JsonValue | undefined {
  * Resolves every reference, concurrently, fetching each distinct secret version once. Fails (with
  * the error of the first failing reference in the order given) only after every fetch has settled.
  */
+/** At most this many requests in flight: twenty references cost one round trip, two hundred do not flood the endpoint. */
+export const MAX_CONCURRENT_FETCHES = 32;
+
 export async function resolveAll(refs: SecretRef[], backend: Backend, region: string): Promise<Resolved[]> {
   const fetches = new Map<string, Promise<Fetched>>();
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const limited = async (ref: SecretRef): Promise<Fetched> => {
+    if (active >= MAX_CONCURRENT_FETCHES) await new Promise<void>((res) => waiting.push(res));
+    active++;
+    try {
+      return await fetchValue(backend, ref, region);
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
   const pending = refs.map((ref) => {
     const key = JSON.stringify([ref.region ?? region, ref.secretName, ref.versionStage ?? null, ref.versionId ?? null]);
     let f = fetches.get(key);
     if (!f) {
-      f = fetchValue(backend, ref, region);
+      f = limited(ref);
       fetches.set(key, f);
     }
     return f.then((fetched) => pick(ref, fetched));
