@@ -83,6 +83,14 @@ describe('not a terminal: the real CLI configuration error, exit 3, for API and 
     }
   });
 
+  test('run --no-masking gives the command our terminal; with masking its output is a pipe', async () => {
+    const probe = ['-e', 'console.log([process.stdin.isTTY, process.stdout.isTTY, process.stderr.isTTY].map(Boolean).join(","))'];
+    const direct = await inTerminal(['kms', 'run', '--no-masking', '--env', 'V=kms://db', '--', process.execPath, ...probe], { NO_COLOR: '1' });
+    expect([direct.code, direct.screen]).toEqual([0, 'true,true,true\n']);
+    const masked = await inTerminal(['kms', 'run', '--env', 'V=kms://db', '--', process.execPath, ...probe], { NO_COLOR: '1' });
+    expect([masked.code, masked.screen]).toEqual([0, 'true,false,false\n']);
+  });
+
   test('CI set: the configuration error even in a terminal', async () => {
     const r = await inTerminal(['kms', 'get', 'db'], { ...unconfigured, CI: 'true', NO_COLOR: '1' });
     expect([r.code, r.screen]).toEqual([3, `ERROR: region can't be empty\n\n${TIP}`]);

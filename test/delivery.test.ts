@@ -15,13 +15,14 @@ interface Raw {
   stderr: string;
 }
 
-function spawnCli(args: string[], env: Record<string, string>, opts: { input?: string } = {}): { child: ChildProcess; done: Promise<Raw> } {
+function spawnCli(args: string[], env: Record<string, string>, opts: { input?: string | null } = {}): { child: ChildProcess; done: Promise<Raw> } {
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => out.push(d));
   child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
-  child.stdin!.end(opts.input ?? '');
+  // null: stdin stays open for the test to write to.
+  if (opts.input !== null) child.stdin!.end(opts.input ?? '');
   const done = new Promise<Raw>((res, rej) => {
     child.on('error', rej);
     child.on('close', (code, signal) => res({ code, signal, stdout: Buffer.concat(out), stderr }));
@@ -42,7 +43,7 @@ for (const mode of ['local', 'remote'] as const) {
     let root: string[] = [];
 
     /** `aliyun kms CMD [root flags] ARGS…` (root flags right after the command word). */
-    const kms = (cmd: string, args: string[], extraEnv: Record<string, string | undefined> = {}, input?: string) => {
+    const kms = (cmd: string, args: string[], extraEnv: Record<string, string | undefined> = {}, input?: string | null) => {
       const e = { ...env };
       for (const [k, v] of Object.entries(extraEnv)) if (v === undefined) delete e[k];
       else e[k] = v;
@@ -244,6 +245,18 @@ for (const mode of ['local', 'remote'] as const) {
         expect(r.stdout.toString()).toBe(
           ['L1=<concealed by aliyun>', 'L3=<concealed by aliyun>', 'J={"v":"<concealed by aliyun>"}', 'JP="<concealed by aliyun>"', 'A="<concealed by aliyun>"', 'PW=<concealed by aliyun>', 'end'].join('\n') + '\n',
         );
+      });
+
+      test('masking: a partial value at the end is written out, and output that cannot be a value is not held back', async () => {
+        // The prompt is visible before the command gets its input: nothing waits for more bytes.
+        const script = `process.stdout.write('Enter: '); process.stdin.once('data', (d) => { process.stdout.write('got ' + d.toString().trim() + ' ' + process.env.P.slice(0, 5)); process.exit(0); });`;
+        const { child, done } = kms('run', ['--env', 'P=kms://cfg?version-id=v1#pwd', '--', ...nodeCmd(script)], {}, null);
+        let seen = '';
+        await new Promise<void>((res) => child.stdout!.on('data', (d) => ((seen += d), seen === 'Enter: ' && res())));
+        child.stdin!.end('yes\n');
+        const r = await done;
+        // `p"a$s` is the start of the value, held back until the end, then written as it is.
+        expect([r.code, r.stdout.toString()]).toEqual([0, 'Enter: got yes p"a$s']);
       });
 
       test('a value of under 4 characters is not masked, with a warning naming the variable only', async () => {
