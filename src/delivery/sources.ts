@@ -77,7 +77,12 @@ export function parseEnvFlag(spec: string): Source {
 export function collectSources(envFlags: string[], envFiles: string[], environment: NodeJS.ProcessEnv): Source[] {
   const sources: Source[] = [];
   for (const [name, value] of Object.entries(environment)) {
-    if (value !== undefined && value.startsWith('kms://') && VAR_NAME.test(name)) sources.push({ name, prefix: false, ref: parseReference(value), origin: 'environment' });
+    if (value === undefined || !value.startsWith('kms://') || !VAR_NAME.test(name)) continue;
+    try {
+      sources.push({ name, prefix: false, ref: parseReference(value), origin: 'environment' });
+    } catch (e) {
+      throw e instanceof ReferenceError_ ? new ReferenceError_(`the variable ${name}: ${e.message}`) : e;
+    }
   }
   for (const file of envFiles) {
     let text: string;
