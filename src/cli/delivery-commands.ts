@@ -9,7 +9,7 @@ import { parseArgv, type ParsedArgs } from './argv.js';
 import { flagByName, flagByShort } from './flags.js';
 import type { PluginHost } from './plugins.js';
 import type { Io } from './render.js';
-import { parseReference, ReferenceError_, type SecretRef } from '../delivery/reference.js';
+import { parseReference, MalformedReference, type SecretRef } from '../delivery/reference.js';
 import { NotFoundError, resolveAll, ValueError } from '../delivery/resolve.js';
 import { collectSources, resolveSources, type Variable } from '../delivery/sources.js';
 import { FORMATS, formatVariables, githubEnvEntries, githubMasks, type Format } from '../delivery/formats.js';
@@ -137,7 +137,7 @@ async function guarded(fn: () => Promise<number>): Promise<number> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof ReferenceError_) throw new CliError(e.message, 2);
+    if (e instanceof MalformedReference) throw new CliError(e.message, 2);
     if (e instanceof NotFoundError) throw new CliError(e.message, 4);
     if (e instanceof ValueError) throw new CliError(e.message, 1);
     throw e;

@@ -3,7 +3,7 @@
 // later source overrides an earlier one for the same variable.
 import { readFileSync } from 'node:fs';
 import type { Backend } from '../backends/backend.js';
-import { isReference, parseReference, ReferenceError_, type SecretRef } from './reference.js';
+import { isReference, parseReference, MalformedReference, type SecretRef } from './reference.js';
 import { fieldText, NotFoundError, resolveAll, ValueError } from './resolve.js';
 
 export const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -43,7 +43,7 @@ export function parseDotenv(text: string, file: string): { name: string; value: 
     if (/^\s*(#.*)?$/.test(line)) continue;
     LINE.lastIndex = start;
     const m = LINE.exec(src);
-    if (!m || m.index !== start) throw new ReferenceError_(`${file}:${lineNo}: not a dotenv line (expected NAME=VALUE)`);
+    if (!m || m.index !== start) throw new MalformedReference(`${file}:${lineNo}: not a dotenv line (expected NAME=VALUE)`);
     const raw = m[2] ?? m[3].replace(/[ \t]#.*$/, '');
     // The match may have taken following lines (a multi-line quoted value): skip them.
     const taken = m[0].split('\n').length - 1;
@@ -54,7 +54,7 @@ export function parseDotenv(text: string, file: string): { name: string; value: 
       value = value.slice(1, -1);
       if (q === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
     }
-    if (!VAR_NAME.test(m[1])) throw new ReferenceError_(`${file}:${lineNo}: '${m[1]}' is not a valid variable name (letters, digits and _, not starting with a digit)`);
+    if (!VAR_NAME.test(m[1])) throw new MalformedReference(`${file}:${lineNo}: '${m[1]}' is not a valid variable name (letters, digits and _, not starting with a digit)`);
     out.push({ name: m[1], value, line: lineNo });
   }
   return out;
@@ -63,14 +63,14 @@ export function parseDotenv(text: string, file: string): { name: string; value: 
 /** `--env VAR=REF` or `--env 'PREFIX_*=REF'`. */
 export function parseEnvFlag(spec: string): Source {
   const eq = spec.indexOf('=');
-  if (eq < 0) throw new ReferenceError_(`--env '${spec}': expected VAR=REF (e.g. --env DB_PASSWORD=kms://db#password)`);
+  if (eq < 0) throw new MalformedReference(`--env '${spec}': expected VAR=REF (e.g. --env DB_PASSWORD=kms://db#password)`);
   const target = spec.slice(0, eq);
   const refText = spec.slice(eq + 1);
   const prefix = target.endsWith('*');
   const name = prefix ? target.slice(0, -1) : target;
   if (prefix ? !(name === '' || VAR_NAME.test(name)) : !VAR_NAME.test(name))
-    throw new ReferenceError_(`--env '${target}=…': '${target}' is not a variable name (letters, digits and _, or PREFIX_* for every key of a JSON secret)`);
-  if (!isReference(refText)) throw new ReferenceError_(`--env ${target}: malformed reference '${refText}': expected kms://NAME[#FIELD] or a secret ARN`);
+    throw new MalformedReference(`--env '${target}=…': '${target}' is not a variable name (letters, digits and _, or PREFIX_* for every key of a JSON secret)`);
+  if (!isReference(refText)) throw new MalformedReference(`--env ${target}: malformed reference '${refText}': expected kms://NAME[#FIELD] or a secret ARN`);
   return { name, prefix, ref: parseReference(refText), origin: '--env' };
 }
 
@@ -81,7 +81,7 @@ export function collectSources(envFlags: string[], envFiles: string[], environme
     try {
       sources.push({ name, prefix: false, ref: parseReference(value), origin: 'environment' });
     } catch (e) {
-      throw e instanceof ReferenceError_ ? new ReferenceError_(`the variable ${name}: ${e.message}`) : e;
+      throw e instanceof MalformedReference ? new MalformedReference(`the variable ${name}: ${e.message}`) : e;
     }
   }
   for (const file of envFiles) {
@@ -89,7 +89,7 @@ export function collectSources(envFlags: string[], envFiles: string[], environme
     try {
       text = readFileSync(file, 'utf8');
     } catch (e: any) {
-      throw new ReferenceError_(`--env-file ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
+      throw new MalformedReference(`--env-file ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
     }
     for (const { name, value, line } of parseDotenv(text, file)) {
       const origin = `${file}:${line}`;
@@ -97,7 +97,7 @@ export function collectSources(envFlags: string[], envFiles: string[], environme
         try {
           sources.push({ name, prefix: false, ref: parseReference(value), origin });
         } catch (e) {
-          throw e instanceof ReferenceError_ ? new ReferenceError_(`${origin}: ${e.message}`) : e;
+          throw e instanceof MalformedReference ? new MalformedReference(`${origin}: ${e.message}`) : e;
         }
       } else sources.push({ name, prefix: false, literal: value, origin });
     }
