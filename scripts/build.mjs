@@ -3,8 +3,8 @@
 // CommonJS starts ~15 ms faster than the same code as an ES module, and require() of a CommonJS
 // file is ~10 ms cheaper than import() of one. So:
 //   dist/aliyun.cjs        our code on every call's path (argv, printing, the local service)
-//   dist/remote.cjs, …     parts only some calls need, with their packages inside (node-fetch,
-//                          conf, commander, chalk), loaded with require() when first needed
+//   dist/remote.cjs, …     parts only some calls need, with their packages inside
+//                          (conf, commander, chalk), loaded with require() when first needed
 //   dist/vendor/*.cjs      packages the start-up bundle imports lazily (the JMESPath engine)
 // In the source these are plain `await import(…)`; the plugin below turns them into require().
 import { build } from 'esbuild';
