@@ -138,6 +138,15 @@ for (const mode of ['local', 'remote'] as const) {
         }
       });
 
+      test("any other failure: the server's error block, exit 1", async () => {
+        await api('CreateSecret', '--SecretName', 'gone', '--VersionId', 'v1', '--SecretData', 'gone-value');
+        await api('DeleteSecret', '--SecretName', 'gone');
+        const r = await run('get', ['kms://gone']);
+        expect([r.code, r.stdout.toString()]).toEqual([1, '']);
+        expect(r.stderr).toMatch(/^ERROR: SDK\.ServerError\nErrorCode: Rejected\.ResourceInDeleteWindow\n/);
+        expect(r.stderr).not.toContain('gone-value');
+      });
+
       test('bad usage: exit 2', async () => {
         const cases: [string[], string][] = [
           [['http://x'], "ERROR: malformed reference 'http://x': expected kms://NAME[#FIELD] or acs:kms:REGION:ACCOUNT:secret/NAME[#FIELD]\n"],
@@ -377,6 +386,15 @@ for (const mode of ['local', 'remote'] as const) {
         expect(readFileSync(join(dir, 'old.conf'), 'utf8')).toBe('previous');
         const { readdirSync } = await import('node:fs');
         expect(readdirSync(dir).sort()).toEqual(['old.conf', 't']);
+      });
+
+      test('ARN placeholders', async () => {
+        const arn = JSON.parse((await run('DescribeSecret', ['--SecretName', 'cfg'])).stdout.toString()).Arn;
+        const dir = join(sb.root, `inject-arn-${mode}`);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 't'), `u={{ ${arn}?version-id=v1#user }} n={{${arn}?version-id=v1#nested.host}}`);
+        const r = await run('inject', ['-i', join(dir, 't')]);
+        expect([r.code, r.stdout.toString(), r.stderr]).toEqual([0, 'u=alice n=db.internal', '']);
       });
 
       test('a binary value goes in byte for byte', async () => {
