@@ -180,6 +180,11 @@ for (const mode of ['local', 'remote'] as const) {
         expect(JSON.parse(r.stdout.toString())).toEqual(['p"a$s\\w\nord', 'db.internal', 'literal value', 'bob', MULTI, 'alice', '5432', '{"host":"db.internal","list":[1,"two"]}', 'spaced', 'dotted']);
       });
 
+      test('a later source overrides an earlier one, which is then not even fetched', async () => {
+        const r = await run('run', ['--no-masking', '--env', 'DB=kms://cfg?version-id=v1#user', '--', 'sh', '-c', 'echo "$DB"'], { DB: 'kms://does-not-exist' });
+        expect([r.code, r.stdout.toString(), r.stderr]).toEqual([0, 'alice\n', '']);
+      });
+
       test('the exit code is the command\'s; a signal gives 128+N', async () => {
         expect((await run('run', ['--', 'sh', '-c', 'exit 7'])).code).toBe(7);
         expect((await run('run', ['--', 'sh', '-c', 'kill -KILL $$'])).code).toBe(137);

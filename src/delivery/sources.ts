@@ -103,7 +103,11 @@ export function collectSources(envFlags: string[], envFiles: string[], environme
     }
   }
   for (const spec of envFlags) sources.push(parseEnvFlag(spec));
-  return sources;
+  // A variable given again later is not resolved twice: only its last source counts. (This also keeps
+  // Node 20, which loads an `--env-file` argument into the environment itself, from adding fetches.)
+  const last = new Map<string, Source>();
+  for (const s of sources) if (!s.prefix) last.set(s.name, s);
+  return sources.filter((s) => s.prefix || last.get(s.name) === s);
 }
 
 /** Text that an environment variable can hold: valid UTF-8 without NUL. */
