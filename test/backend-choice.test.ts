@@ -91,6 +91,23 @@ describe('not a terminal: the real CLI configuration error, exit 3, for API and 
     expect([masked.code, masked.screen]).toEqual([0, 'true,false,false\n']);
   });
 
+  test('Ctrl-C in a terminal reaches the command of run once, and its exit status is ours', async () => {
+    const script = `let n=0;process.on('SIGINT',()=>{n++;console.log('INT',n)});console.log('ready');setTimeout(()=>{console.log('total',n);process.exit(5)},1500)`;
+    for (const masking of [[], ['--no-masking']]) {
+      const e: Record<string, string> = { ...sb.env, NO_COLOR: '1' };
+      const quoted = [process.execPath, BIN, 'kms', 'run', ...masking, '--env', 'V=kms://db', '--', process.execPath, '-e', script].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+      const child = spawn('script', ['-qec', quoted, '/dev/null'], { env: e, stdio: ['pipe', 'pipe', 'pipe'] });
+      let screen = '';
+      // The terminal turns the ^C byte into SIGINT for its foreground process group.
+      child.stdout.setEncoding('utf8').on('data', (d) => {
+        screen += d;
+        if (screen.includes('ready') && !screen.includes('^C')) child.stdin.write('\x03');
+      });
+      const code = await new Promise((res) => child.on('close', res));
+      expect([masking, code, screen.replace(/\r\n/g, '\n')]).toEqual([masking, 5, 'ready\n^CINT 1\ntotal 1\n']);
+    }
+  });
+
   test('CI set: the configuration error even in a terminal', async () => {
     const r = await inTerminal(['kms', 'get', 'db'], { ...unconfigured, CI: 'true', NO_COLOR: '1' });
     expect([r.code, r.screen]).toEqual([3, `ERROR: region can't be empty\n\n${TIP}`]);

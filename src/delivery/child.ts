@@ -47,8 +47,14 @@ function pipeMasked(from: NodeJS.ReadableStream, to: NodeJS.WriteStream, masker:
 export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, masking: { stdout: Masker; stderr: Masker } | undefined): Promise<ChildResult> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env, stdio: masking ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
+    // Ctrl-C in a terminal already reaches CMD: the terminal signals its whole foreground process
+    // group, CMD included. Passing SIGINT on as well would deliver it twice (a second Ctrl-C to many
+    // programs means "stop cleaning up, exit now"), so it is passed on only when no terminal is involved.
+    const terminal = Boolean(process.stdin.isTTY || process.stdout.isTTY || process.stderr.isTTY);
     const handlers = FORWARDED.map((sig) => {
       const h = () => {
+        // We stay alive either way: CMD decides, and its exit status becomes ours.
+        if (terminal && sig === 'SIGINT') return;
         // The child may already be gone; a failed kill is fine.
         try {
           child.kill(sig);
