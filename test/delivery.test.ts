@@ -21,6 +21,8 @@ function spawnCli(args: string[], env: Record<string, string>, opts: { input?: s
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => out.push(d));
   child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
+  // A command that exits before reading its stdin closes the pipe (EPIPE): not a failure of the test.
+  child.stdin!.on('error', () => {});
   // null: stdin stays open for the test to write to.
   if (opts.input !== null) child.stdin!.end(opts.input ?? '');
   const done = new Promise<Raw>((res, rej) => {
