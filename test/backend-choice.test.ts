@@ -29,6 +29,7 @@ function inTerminal(args: string[], env: Record<string, string | undefined>): Pr
     child.stdout.setEncoding('utf8').on('data', (d) => (screen += d));
     child.on('error', rej);
     child.on('close', (code) => res({ code, screen: screen.replace(/\r\n/g, '\n') }));
+    child.stdin.on('error', () => {});
     child.stdin.end();
   });
 }
@@ -98,6 +99,7 @@ describe('not a terminal: the real CLI configuration error, exit 3, for API and 
       const quoted = [process.execPath, BIN, 'kms', 'run', ...masking, '--env', 'V=kms://db', '--', process.execPath, '-e', script].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
       const child = spawn('script', ['-qec', quoted, '/dev/null'], { env: e, stdio: ['pipe', 'pipe', 'pipe'] });
       let screen = '';
+      child.stdin.on('error', () => {});
       // The terminal turns the ^C byte into SIGINT for its foreground process group.
       child.stdout.setEncoding('utf8').on('data', (d) => {
         screen += d;
