@@ -3,8 +3,8 @@
 // CommonJS starts ~15 ms faster than the same code as an ES module, and require() of a CommonJS
 // file is ~10 ms cheaper than import() of one. So:
 //   dist/aliyun.cjs        our code on every call's path (argv, printing, the local service)
-//   dist/remote.cjs, …     parts only some calls need, with their packages inside (node-fetch,
-//                          conf, commander, chalk), loaded with require() when first needed
+//   dist/remote.cjs, …     parts only some calls need, with their packages inside
+//                          (conf, commander, chalk), loaded with require() when first needed
 //   dist/vendor/*.cjs      packages the start-up bundle imports lazily (none today: the JMESPath
 //                          engine is our own, src/core/jmespath.ts, bundled as dist/jmespath.cjs)
 // In the source these are plain `await import(…)`; the plugin below turns them into require().
@@ -19,6 +19,7 @@ const LAZY = {
   'src/cli/subcommands.ts': 'subcommands.cjs',
   'src/core/jmespath.ts': 'jmespath.cjs',
   'src/cli/store-command.ts': 'store.cjs',
+  'src/cli/delivery-commands.ts': 'delivery.cjs',
 };
 /** Packages that the start-up bundle imports lazily. */
 const VENDORED = {};

@@ -157,13 +157,16 @@ test('version, usage and help need no configuration', async () => {
 });
 
 describe('configuration and the backend choice', () => {
-  test('with nothing configured the local store is used, and stderr says so once', async () => {
+  test('with nothing configured a script gets the configuration error (exit 3); --backend local answers silently', async () => {
+    // Not a terminal (the test's pipes): the local store does not answer an unconfigured call.
+    // The terminal case is in backend-choice.test.ts.
     const r = await sb.runWith({ ALIYUN_KMS_BACKEND: undefined }, 'kms', 'GetSecretValue', '--SecretName', 'db', '--cli-query', 'SecretData');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe('"x"\n');
-    expect(r.stderr).toBe(
-      `aliyun: no credentials configured (flags, ALIBABA_CLOUD_* variables, ~/.aliyun/config.json); using the local store ${sb.store}. Pass --backend local or set ALIYUN_KMS_BACKEND=local to silence this.\n`,
-    );
+    expect(r).toEqual({
+      code: 3,
+      stdout: '',
+      stderr:
+        "ERROR: region can't be empty\n\nConfiguration failed, use `aliyun configure` to configure it\nTo use the local store instead, pass --backend local or set ALIYUN_KMS_BACKEND=local.\n",
+    });
     const forced = await sb.runWith({ ALIYUN_KMS_BACKEND: undefined }, '--backend', 'local', 'kms', 'GetSecretValue', '--SecretName', 'db');
     expect([forced.code, forced.stderr]).toEqual([0, '']);
   });

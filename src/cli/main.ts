@@ -11,13 +11,13 @@ import { flagList, flagValue, headerPairs, parseArgv, type ParsedArgs } from './
 import { flagByName, flagByShort, ROOT_FLAGS, ROOT_FLAG_NAMES } from './flags.js';
 import { apiHelp, CLI_VERSION, PERSISTENT_FLAGS, productHelp, rootUsage, setLanguage, SUB_COMMANDS, versionHelp } from './help.js';
 import { PRODUCT_CODES } from './products.js';
-import { defaultConfigPath, hasCredentials, profileString, readConfigFile, remoteOptions, requestRegion, resolveProfile } from './profile.js';
+import { defaultConfigPath, profileString, readConfigFile, resolveProfile } from './profile.js';
+import { chooseBackend } from './backend-choice.js';
 import { reportError, type Io } from './render.js';
 import { suggest } from './suggest.js';
-import { PLUGIN_COMMANDS, runPlugin } from './plugins.js';
+import { findPlugin, PLUGIN_COMMANDS, runPlugin } from './plugins.js';
 import { answerCompletion, isCompletionCall } from './completion.js';
 // The local call path is loaded with the entry point: one file to read for the common case.
-import { LocalBackend } from '../backends/local/index.js';
 import { defaultStoreDir } from '../backends/local/store.js';
 import { invoke } from './invoke.js';
 import { renderSuccess } from './output.js';
@@ -80,25 +80,6 @@ function collectParams(api: string, a: ParsedArgs, region: string, force: boolea
   return params;
 }
 
-async function chooseBackend(a: ParsedArgs): Promise<{ backend: Backend; region: string }> {
-  const forced = flagValue(a, 'backend') || process.env.ALIYUN_KMS_BACKEND || '';
-  if (forced && forced !== 'local' && forced !== 'remote')
-    throw tipError(`invalid backend ${forced}`, 'Use `--backend local` or `--backend remote` (or ALIYUN_KMS_BACKEND)');
-  const { profile } = resolveProfile(a);
-  const remote = forced === 'remote' || (!forced && hasCredentials(profile));
-  if (remote) {
-    const { createRemoteBackend } = await import('../backends/remote/index.js');
-    return createRemoteBackend(remoteOptions(a, profile));
-  }
-  const region = requestRegion(a, profile);
-  if (!forced) {
-    io.err(
-      `aliyun: no credentials configured (flags, ALIBABA_CLOUD_* variables, ~/.aliyun/config.json); using the local store ${defaultStoreDir()}. Pass --backend local or set ALIYUN_KMS_BACKEND=local to silence this.\n`,
-    );
-  }
-  return { backend: new LocalBackend(), region };
-}
-
 export async function run(argv: string[]): Promise<number> {
   if (isCompletionCall()) return answerCompletion(); // a Tab: candidates only, before any config is read
   // 1. The default config file is read first: a broken one wins over everything (exit 3, our deviation).
@@ -116,8 +97,10 @@ export async function run(argv: string[]): Promise<number> {
       // An unreadable file is ignored with the profile.
     }
   }
-  // A plug-in command parses its own arguments (e.g. `serve` takes repeatable --access-key-id).
-  if (argv[0] === 'kms' && argv[1] !== undefined && Object.hasOwn(PLUGIN_COMMANDS, argv[1])) return runPlugin(argv[1], argv, io);
+  // A plug-in command parses its own arguments (e.g. `serve` takes repeatable --access-key-id); root
+  // flags before `kms` are handed to it.
+  const plugin = findPlugin(argv);
+  if (plugin) return runPlugin(plugin.name, argv.slice(plugin.index), io, { rootArgs: plugin.rootArgs, chooseBackend: (a) => chooseBackend(a, io.err) });
   // 2–3. Arguments and flag checks.
   const a = parseArgv(argv, undefined, ['version']);
   // The word `help` anywhere means help (cli/command.go executeInner), for sub-commands too.
@@ -150,11 +133,11 @@ export async function run(argv: string[]): Promise<number> {
   // with GET unless --method or --force says otherwise; the backend reads it as if given.
   if (second !== undefined && !a.flags.has('method') && !a.flags.has('force') && apiMeta(second)?.method === 'GET') a.flags.set('method', 'GET');
   // 6. Profile (validated for the remote backend), backend and region.
-  const { backend, region } = await chooseBackend(a);
+  const { backend, region } = await chooseBackend(a, io.err);
   // A word after the product that has no upper-case letter is the plug-in path (get/post/put/delete
   // are REST verbs); the product is named as typed (openapi/commando.go main).
   if (second !== undefined && second.toLowerCase() === second && !['get', 'post', 'put', 'delete'].includes(second)) {
-    if (product === 'kms' && Object.hasOwn(PLUGIN_COMMANDS, second)) return runPlugin(second, argv, io);
+    if (product === 'kms' && Object.hasOwn(PLUGIN_COMMANDS, second)) return runPlugin(second, argv, io, { rootArgs: [], chooseBackend: (x) => chooseBackend(x, io.err) });
     throw suggestError(`'${first}' is not a valid product. See \`aliyun help\`.`, []);
   }
   if (a.positionals.length === 3) throw tipError(`can not find api by path ${a.positionals[2]}`, 'Please confirm if the API path exists');

@@ -66,7 +66,7 @@ export class ServiceError extends Error {
   }
 }
 
-/** Exit codes of the real CLI: 1 plain error, 2 "did you mean" errors, 3 errors with a tip. */
+/** Exit codes of the real CLI: 1 plain error, 2 "did you mean" errors, 3 errors with a tip; 4 is ours (a secret reference names nothing). */
 export class CliError extends Error {
   static override [Symbol.hasInstance](v: unknown): boolean {
     return isCliError(v);
@@ -74,7 +74,7 @@ export class CliError extends Error {
   readonly [CLI_ERROR] = true;
   constructor(
     message: string,
-    readonly exitCode: 1 | 2 | 3 = 1,
+    readonly exitCode: 1 | 2 | 3 | 4 = 1,
     readonly tip?: string,
     readonly suggestions?: string[],
   ) {

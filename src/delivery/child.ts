@@ -1,0 +1,82 @@
+// Running the command of `aliyun kms run`: its exit status becomes ours, signals sent to us reach it,
+// and (with masking) its stdout and stderr pass through a Masker each.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { Masker } from './mask.js';
+
+export interface ChildResult {
+  /** Our exit code: the child's, or 128+N when a signal N ended it. */
+  code: number;
+  /** Set when the command could not be started at all (exit 126/127). */
+  startError?: string;
+}
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Copies a child's stream to ours through a masker, respecting back-pressure; ignores a closed reader (EPIPE). */
+function pipeMasked(from: NodeJS.ReadableStream, to: NodeJS.WriteStream, masker: Masker): Promise<void> {
+  let broken = false;
+  to.on('error', () => {
+    // Our reader went away (`aliyun kms run -- yes | head -1`): close the child's pipe too, so that
+    // it gets EPIPE/SIGPIPE as it would have without us in between.
+    broken = true;
+    (from as NodeJS.ReadableStream & { destroy(): void }).destroy();
+    resolveCopy();
+  });
+  const write = (b: Buffer) => {
+    if (broken || b.length === 0) return true;
+    return to.write(b);
+  };
+  let resolveCopy: () => void = () => {};
+  return new Promise((resolve) => {
+    resolveCopy = resolve;
+    from.on('data', (chunk: Buffer) => {
+      if (!write(masker.push(chunk))) {
+        from.pause();
+        to.once('drain', () => from.resume());
+      }
+    });
+    from.on('end', () => {
+      write(masker.end());
+      resolve();
+    });
+    from.on('error', () => resolve());
+  });
+}
+
+export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, masking: { stdout: Masker; stderr: Masker } | undefined): Promise<ChildResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: masking ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
+    // Ctrl-C in a terminal already reaches CMD: the terminal signals its whole foreground process
+    // group, CMD included. Passing SIGINT on as well would deliver it twice (a second Ctrl-C to many
+    // programs means "stop cleaning up, exit now"), so it is passed on only when no terminal is involved.
+    const terminal = Boolean(process.stdin.isTTY || process.stdout.isTTY || process.stderr.isTTY);
+    const handlers = FORWARDED.map((sig) => {
+      const h = () => {
+        // We stay alive either way: CMD decides, and its exit status becomes ours.
+        if (terminal && sig === 'SIGINT') return;
+        // The child may already be gone; a failed kill is fine.
+        try {
+          child.kill(sig);
+        } catch {
+          /* gone */
+        }
+      };
+      process.on(sig, h);
+      return [sig, h] as const;
+    });
+    const stopForwarding = () => handlers.forEach(([sig, h]) => process.off(sig, h));
+    const copies = masking ? [pipeMasked(child.stdout!, process.stdout, masking.stdout), pipeMasked(child.stderr!, process.stderr, masking.stderr)] : [];
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      stopForwarding();
+      const code = e.code === 'ENOENT' ? 127 : 126;
+      resolve({ code, startError: `cannot run ${command}: ${e.code === 'ENOENT' ? 'command not found' : e.code === 'EACCES' ? 'permission denied' : e.message}` });
+    });
+    child.on('exit', (code, signal) => {
+      stopForwarding();
+      const ours = signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1);
+      // Everything the child wrote is copied before we report its status.
+      void Promise.all(copies).then(() => resolve({ code: ours }));
+    });
+  });
+}

@@ -1,0 +1,102 @@
+// Masking a child's output: every occurrence of a secret value (whole, each line of a multi-line value,
+// and its JSON-escaped forms) becomes CONCEALED, however the bytes are split into chunks. The masker
+// holds back only a tail that could still become a match (a proper prefix of some pattern), so output
+// that cannot contain a secret is passed on at once and a prompt is never delayed.
+
+export const CONCEALED = '<concealed by aliyun>';
+/** Shorter values are not masked: replacing every `a` or `42` would garble the output. */
+export const MIN_MASKED_LENGTH = 4;
+
+const nonAscii = (s: string) => s.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+
+/** The strings that reveal a value: itself, each line of it, its JSON-escaped forms. */
+export function maskStrings(value: string): string[] {
+  const out = new Set<string>();
+  const add = (s: string) => {
+    if ([...s].length >= MIN_MASKED_LENGTH) out.add(s);
+  };
+  add(value);
+  for (const line of value.split(/\r?\n|\r/)) add(line);
+  const escaped = JSON.stringify(value).slice(1, -1);
+  add(escaped);
+  add(nonAscii(escaped));
+  // The lines of a value also appear JSON-escaped one by one (e.g. a log line quoting one of them).
+  for (const line of value.split(/\r?\n|\r/)) {
+    const e = JSON.stringify(line).slice(1, -1);
+    add(e);
+    add(nonAscii(e));
+  }
+  return [...out];
+}
+
+export class Masker {
+  /** Patterns by their first byte, longest first (leftmost-longest matching). */
+  private readonly byFirstByte = new Map<number, Buffer[]>();
+  private readonly replacement = Buffer.from(CONCEALED);
+  private pending: Buffer = Buffer.alloc(0);
+
+  constructor(strings: string[]) {
+    const patterns = [...new Set(strings)].map((s) => Buffer.from(s, 'utf8')).filter((b) => b.length > 0);
+    patterns.sort((a, b) => b.length - a.length);
+    for (const p of patterns) {
+      const list = this.byFirstByte.get(p[0]) ?? [];
+      list.push(p);
+      this.byFirstByte.set(p[0], list);
+    }
+  }
+
+  /** Masks what can be decided now; keeps a possible start of a secret for the next chunk. */
+  push(chunk: Buffer): Buffer {
+    const buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    return this.scan(buf, false);
+  }
+
+  /** The stream ended: whatever is held back cannot become a secret any more. */
+  end(): Buffer {
+    const buf = this.pending;
+    this.pending = Buffer.alloc(0);
+    return this.scan(buf, true);
+  }
+
+  private scan(buf: Buffer, final: boolean): Buffer {
+    const parts: Buffer[] = [];
+    let emitFrom = 0;
+    let i = 0;
+    const n = buf.length;
+    this.pending = Buffer.alloc(0);
+    while (i < n) {
+      const candidates = this.byFirstByte.get(buf[i]);
+      if (!candidates) {
+        i++;
+        continue;
+      }
+      let match: Buffer | undefined;
+      let hold = false;
+      for (const p of candidates) {
+        if (p.length > n - i) {
+          // A longer pattern may still complete: decide when more bytes arrive.
+          if (!final && buf.compare(p, 0, n - i, i, n) === 0) {
+            hold = true;
+            break;
+          }
+        } else if (buf.compare(p, 0, p.length, i, i + p.length) === 0) {
+          match = p;
+          break;
+        }
+      }
+      if (hold) {
+        this.pending = Buffer.from(buf.subarray(i));
+        break;
+      }
+      if (match) {
+        if (i > emitFrom) parts.push(buf.subarray(emitFrom, i));
+        parts.push(this.replacement);
+        i += match.length;
+        emitFrom = i;
+      } else i++;
+    }
+    const end = this.pending.length ? n - this.pending.length : n;
+    if (end > emitFrom) parts.push(buf.subarray(emitFrom, end));
+    return parts.length === 1 ? Buffer.from(parts[0]) : Buffer.concat(parts);
+  }
+}

@@ -1,0 +1,34 @@
+// `aliyun kms inject`: `{{ kms://NAME#FIELD }}` (or an ARN) in a template becomes the raw value.
+import { parseReference, type SecretRef } from './reference.js';
+
+const PLACEHOLDER = /\{\{\s*((?:kms:\/\/|acs:kms:)[^\s}]*)\s*\}\}/g;
+
+export interface Template {
+  /** Literal pieces around the placeholders: pieces.length === refs.length + 1. */
+  pieces: Buffer[];
+  refs: SecretRef[];
+}
+
+export function parseTemplate(bytes: Buffer): Template {
+  // latin1 keeps every byte as one char, so offsets map back to the original bytes exactly.
+  const text = bytes.toString('latin1');
+  const pieces: Buffer[] = [];
+  const refs: SecretRef[] = [];
+  let last = 0;
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    pieces.push(bytes.subarray(last, m.index));
+    refs.push(parseReference(Buffer.from(m[1], 'latin1').toString('utf8')));
+    last = m.index! + m[0].length;
+  }
+  pieces.push(bytes.subarray(last));
+  return { pieces, refs };
+}
+
+export function renderTemplate(t: Template, values: Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  t.pieces.forEach((p, i) => {
+    parts.push(p);
+    if (i < values.length) parts.push(values[i]);
+  });
+  return Buffer.concat(parts);
+}
