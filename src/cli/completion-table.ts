@@ -24,6 +24,6 @@ export const COMMAND_FLAGS: Record<string, CommandFlag[]> = {
   get: [flag('--version-stage'), flag('--version-id'), HELP],
   run: [...REFERENCES, flag('--no-masking', false), HELP],
   export: [flag('--format'), ...REFERENCES, HELP],
-  inject: [flag('-i'), flag('-o'), HELP],
+  inject: [flag('--in', true, '-i'), flag('--out', true, '-o'), HELP],
   store: [{ name: 'verify', positional: true }, HELP],
 };
