@@ -11,6 +11,8 @@ import type { LocalStore } from '../backends/local/store.js';
 import { LockTimeoutError } from '../backends/local/fsutil.js';
 import '../backends/local/versions.js';
 import { Gateway, regionFromHost, type AuthenticatedCall, type GatewayOptions } from './gateway.js';
+import { ConnectionGuard, LIMITS, defaultMaxConnections, serverTimeoutOptions } from './connections.js';
+import { healthOf } from './health.js';
 
 /** Faults on demand, for testing a client's retry code. Fractions are 0..1. */
 export interface Faults {
@@ -30,6 +32,12 @@ export interface ServerOptions extends GatewayOptions {
   log?: (entry: RequestLogEntry) => void;
   /** Largest request body accepted. */
   maxBodyBytes?: number;
+  /** Most connections open at once (default: below the open-file limit, see connections.ts). */
+  maxConnections?: number;
+  /** Operational notices (connection limit reached), one line each. */
+  notice?: (line: string) => void;
+  /** Shown by GET /health. */
+  version?: string;
 }
 
 export interface RequestLogEntry {
@@ -40,6 +48,12 @@ export interface RequestLogEntry {
   code?: string;
   ms: number;
   accessKeyId?: string;
+  /** Names only, never values: the secret, version and stage the request named or was answered with. */
+  secretName?: string;
+  versionId?: string;
+  versionStage?: string;
+  region?: string;
+  requestId?: string;
 }
 
 const JSON_TYPE = 'application/json;charset=utf-8';
@@ -102,9 +116,14 @@ export class KmsServer {
     this.gateway = new Gateway(opts);
     this.store = new CurrentStore(opts.openStore);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
-    this.server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) : createHttpServer(onRequest);
-    this.server.keepAliveTimeout = 65_000;
+    const limits = serverTimeoutOptions();
+    this.server = opts.tls
+      ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: LIMITS.headersMs, ...limits }, onRequest)
+      : createHttpServer(limits, onRequest);
+    this.guard = new ConnectionGuard(this.server, opts.maxConnections ?? defaultMaxConnections(), opts.notice ?? ((line) => process.stderr.write(line + '\n')));
   }
+
+  readonly guard: ConnectionGuard;
 
   listen(port: number, host: string): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
@@ -138,13 +157,24 @@ export class KmsServer {
     return this.inFlight;
   }
 
+  /** `GET /health`: no signature; never a secret's name or value. 503 once the server is stopping. */
+  private health(res: ServerResponse): void {
+    const body = healthOf(this.store.get(), { ready: !this.closing, defaultRegion: this.opts.defaultRegion, version: this.opts.version });
+    const text = JSON.stringify(body);
+    res.writeHead(this.closing ? 503 : 200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+    res.end(text);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'GET' && (req.url === '/health' || req.url?.startsWith('/health?'))) return this.health(res);
     const started = performance.now();
     this.inFlight++;
     let call: AuthenticatedCall | undefined;
     let status = 200;
     let code: string | undefined;
     let body: Buffer | undefined;
+    let result: Record<string, unknown> | undefined;
+    let reply: [number, object, string, Record<string, string>];
     try {
       body = await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
       const faults = this.opts.faults;
@@ -159,8 +189,8 @@ export class KmsServer {
       const store = this.store.get();
       const { action, params, region } = call;
       // A write waits for the store lock without blocking: reads go on being answered meanwhile.
-      const result = isWriteAction(action) ? await store.writeAsync(() => handleCall(store, action, params, region)) : handleCall(store, action, params, region);
-      send(res, 200, result, String(result.RequestId), this.closing ? { Connection: 'close' } : {});
+      result = isWriteAction(action) ? await store.writeAsync(() => handleCall(store, action, params, region)) : handleCall(store, action, params, region);
+      reply = [200, result, String(result.RequestId), this.closing ? { Connection: 'close' } : {}];
     } catch (e) {
       // The store lock held past the wait limit by another process: a retryable answer, not a fault of ours.
       const err = e instanceof ServiceError ? e : e instanceof LockTimeoutError ? ServerErrors.unavailable() : ServerErrors.internal();
@@ -168,22 +198,53 @@ export class KmsServer {
       if (!err.requestId) err.stamp(call?.region ?? regionFromHost(req.headers.host) ?? this.opts.defaultRegion);
       status = err.httpStatus;
       code = err.code;
-      const extra: Record<string, string> = this.closing ? { Connection: 'close' } : {};
+      // Past the body limit the connection is closed: the rest of the body is never read.
+      const extra: Record<string, string> = this.closing || status === 413 ? { Connection: 'close' } : {};
       if (err.code === 'Rejected.Throttling' && this.opts.faults?.retryAfterMs !== undefined) extra['x-acs-retry-after'] = String(this.opts.faults.retryAfterMs);
-      send(res, err.httpStatus, err.body(), err.requestId, extra);
+      reply = [err.httpStatus, err.body(), err.requestId, extra];
     } finally {
       this.inFlight--;
-      this.opts.log?.({
-        method: req.method ?? '?',
-        action: call?.action ?? actionHint(req, body),
-        scheme: call?.scheme ?? '-',
-        status,
-        code,
-        ms: performance.now() - started,
-        accessKeyId: call?.accessKeyId,
-      });
     }
+    // Logged before the answer is sent, so that a client that got its answer finds it in the log.
+    this.opts.log?.({
+      method: req.method ?? '?',
+      action: call?.action ?? actionHint(req, body),
+      scheme: call?.scheme ?? '-',
+      status,
+      code,
+      ms: performance.now() - started,
+      accessKeyId: call?.accessKeyId,
+      ...namesOf(call, result),
+      region: call?.region,
+      requestId: reply[2],
+    });
+    send(res, ...reply);
+    if (status === 413) cutAfterAnswer(req, res);
   }
+}
+
+/** The secret, version and stage a call named (or, for a success, was answered with). Names only. */
+function namesOf(call: AuthenticatedCall | undefined, result: Record<string, unknown> | undefined): Pick<RequestLogEntry, 'secretName' | 'versionId' | 'versionStage'> {
+  if (!call) return {};
+  const p = call.params;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    secretName: p.SecretName ?? str(result?.SecretName),
+    versionId: p.VersionId ?? str(result?.VersionId),
+    versionStage: p.VersionStage ?? p.VersionStages,
+  };
+}
+
+/**
+ * After a 413 the client may still be sending: Node closes the connection once the answer is out
+ * (Connection: close); this bounds the time a client that does not read its answer can hold it.
+ */
+function cutAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket;
+  const timer = setTimeout(() => socket.destroy(), LIMITS.lingerMs);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  res.once('finish', () => socket.destroySoon?.());
 }
 
 /** For the log line of a refused request: the action it named, if any (names only, never values). */
@@ -203,6 +264,8 @@ function headerMap(req: IncomingMessage): Record<string, string> {
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // A declared length over the limit is refused before a byte of the body is read.
+    if (Number(req.headers['content-length']) > max) return reject(ServerErrors.tooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {

@@ -129,13 +129,13 @@ export class LocalStore {
     this.lockDir = join(dir, '.lock');
   }
 
-  /** Opens the store, creating it on first use. */
-  open(): this {
+  /** Opens the store, creating it on first use (with `accountId` if given, else a random one). */
+  open(creation: { accountId?: string } = {}): this {
     const headerPath = join(this.dir, 'store.json');
     if (!existsSync(headerPath)) {
       ensureDir(this.dir);
       withLock(this.lockDir, () => {
-        if (!existsSync(headerPath)) this.create(headerPath);
+        if (!existsSync(headerPath)) this.create(headerPath, creation.accountId);
       });
     }
     let header: StoreHeader;
@@ -151,7 +151,7 @@ export class LocalStore {
     return this;
   }
 
-  private create(headerPath: string): void {
+  private create(headerPath: string, fixedAccountId?: string): void {
     // A folder holding secrets or keys without its header is damaged, not new: creating a store
     // there would replace the root key and make every value unreadable. (A root.key alone is what a
     // creation interrupted before store.json leaves; nothing was sealed with it yet.)
@@ -160,7 +160,7 @@ export class LocalStore {
     chmodSync(this.dir, DIR_MODE);
     const passphrase = process.env.ALIYUN_KMS_LOCAL_PASSPHRASE;
     // A 16-digit account id, like an Alibaba Cloud UID, fixed for the life of the store.
-    const accountId = String(randomInt(1, 10)) + Array.from({ length: 15 }, () => randomInt(0, 10)).join('');
+    const accountId = fixedAccountId ?? String(randomInt(1, 10)) + Array.from({ length: 15 }, () => randomInt(0, 10)).join('');
     let rootKey: StoreHeader['rootKey'];
     if (passphrase) {
       const params = newScryptParams();

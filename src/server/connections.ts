@@ -1,0 +1,136 @@
+// Connection-level limits of `aliyun kms serve` (issue 10): idle or slow sockets must not starve
+// real clients. Three bounds:
+//   - time: a client has HEADERS_MS to send its headers, REQUEST_MS for the whole request, and an
+//     idle keep-alive connection is closed after KEEP_ALIVE_MS;
+//   - count: at most `max` connections, below the process's open-file limit (1024 on many systems),
+//     so that accept() never fails with EMFILE (which libuv answers by resetting new connections);
+//   - fairness: when the cap is reached, the connection idle the longest (no request in progress:
+//     never sent anything, a partial header, or keep-alive) is closed to make room, so a flood of
+//     idle sockets is pushed out by real clients instead of locking them out.
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+export const LIMITS = {
+  /** Time to receive a request's headers, from the connection's start or the previous answer. */
+  headersMs: 10_000,
+  /** Time to receive a whole request, body included (a body is at most 1 MiB). */
+  requestMs: 30_000,
+  /** An idle keep-alive connection is closed after this (Node clients' agents free theirs after 5 s). */
+  keepAliveMs: 5_000,
+  /** A connection with no traffic at all for this long is closed (a client that stopped reading). */
+  socketIdleMs: 30_000,
+  /** How often Node checks the header and request deadlines (its default, 30 s, is too coarse). */
+  checkIntervalMs: 1_000,
+  /** Time given to a client to read a 413 answer before the connection is cut. */
+  lingerMs: 2_000,
+};
+
+/** The soft limit on open files (Linux /proc), or undefined where it cannot be read. */
+export function openFileLimit(): number | undefined {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (!m) return undefined;
+    return m[1] === 'unlimited' ? undefined : Number(m[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The default connection cap: the open-file limit less a reserve for the store's files, the
+ * listening socket and Node itself (an eighth, at least 64); 1024 assumed where it is unknown.
+ */
+export function defaultMaxConnections(limit = openFileLimit()): number {
+  const l = limit ?? 1024;
+  return Math.max(16, Math.min(65_536, l - Math.max(64, Math.floor(l / 8))));
+}
+
+/** The options every server is created with (timeouts are set at creation, see Node's http docs). */
+export const serverTimeoutOptions = () => ({
+  headersTimeout: LIMITS.headersMs,
+  requestTimeout: LIMITS.requestMs,
+  keepAliveTimeout: LIMITS.keepAliveMs,
+  connectionsCheckingInterval: LIMITS.checkIntervalMs,
+});
+
+/**
+ * Counts connections, evicts the longest-idle one when the cap is reached, and reports what it did
+ * (at most one line per `reportEveryMs`, so an attack cannot flood the log).
+ */
+export class ConnectionGuard {
+  /** Connections with no request in progress, longest idle first (a Map keeps insertion order). */
+  private readonly idle = new Map<Socket, true>();
+  private count = 0;
+  private evicted = 0;
+  private refused = 0;
+  private lastReport = 0;
+  private reportTimer?: NodeJS.Timeout;
+
+  constructor(
+    server: Server,
+    readonly max: number,
+    private readonly report: (line: string) => void,
+    private readonly reportEveryMs = 10_000,
+  ) {
+    server.on('connection', (socket: Socket) => this.onConnection(socket));
+    server.on('request', (req, res) => {
+      // Over TLS the request's socket wraps the TCP socket counted here.
+      const socket: Socket = (req.socket as any)._parent ?? req.socket;
+      this.idle.delete(socket);
+      res.once('finish', () => {
+        if (!socket.destroyed) this.idle.set(socket, true);
+      });
+    });
+    server.setTimeout(LIMITS.socketIdleMs);
+  }
+
+  get connections(): number {
+    return this.count;
+  }
+
+  private onConnection(socket: Socket): void {
+    if (this.count >= this.max) {
+      const oldest = this.idle.keys().next();
+      if (oldest.done) {
+        // Every connection is busy with a request: the newcomer waits for none of them.
+        this.refused++;
+        socket.destroy();
+        this.noteLimit();
+        return;
+      }
+      this.idle.delete(oldest.value);
+      oldest.value.destroy();
+      this.evicted++;
+      this.noteLimit();
+    }
+    this.count++;
+    this.idle.set(socket, true);
+    socket.once('close', () => {
+      this.count--;
+      this.idle.delete(socket);
+    });
+  }
+
+  private noteLimit(): void {
+    const now = Date.now();
+    if (now - this.lastReport >= this.reportEveryMs) this.flushReport();
+    else if (!this.reportTimer) {
+      this.reportTimer = setTimeout(() => this.flushReport(), this.reportEveryMs - (now - this.lastReport));
+      this.reportTimer.unref();
+    }
+  }
+
+  private flushReport(): void {
+    this.reportTimer = undefined;
+    if (!this.evicted && !this.refused) return;
+    this.lastReport = Date.now();
+    this.report(
+      `connection limit ${this.max} reached: closed ${this.evicted} idle connection(s)` +
+        (this.refused ? `, refused ${this.refused} new one(s) (every connection busy)` : '') +
+        ` (open connections: ${this.count}; --max-connections sets the limit)`,
+    );
+    this.evicted = 0;
+    this.refused = 0;
+  }
+}
