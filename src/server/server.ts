@@ -192,6 +192,11 @@ export class KmsServer {
       result = isWriteAction(action) ? await store.writeAsync(() => handleCall(store, action, params, region)) : handleCall(store, action, params, region);
       reply = [200, result, String(result.RequestId), this.closing ? { Connection: 'close' } : {}];
     } catch (e) {
+      if (e instanceof ClientGone) {
+        // Nothing to answer: the client closed the connection, or Node answered 408 to a slow body.
+        this.opts.log?.({ method: req.method ?? '?', action: actionHint(req, body), scheme: '-', status: 499, code: 'ClientClosedRequest', ms: performance.now() - started });
+        return;
+      }
       // The store lock held past the wait limit by another process: a retryable answer, not a fault of ours.
       const err = e instanceof ServiceError ? e : e instanceof LockTimeoutError ? ServerErrors.unavailable() : ServerErrors.internal();
       if (!(e instanceof ServiceError) && !(e instanceof LockTimeoutError)) process.stderr.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -218,8 +223,8 @@ export class KmsServer {
       region: call?.region,
       requestId: reply[2],
     });
+    if (status === 413) lingerThenCut(req);
     send(res, ...reply);
-    if (status === 413) cutAfterAnswer(req, res);
   }
 }
 
@@ -236,15 +241,21 @@ function namesOf(call: AuthenticatedCall | undefined, result: Record<string, unk
 }
 
 /**
- * After a 413 the client may still be sending: Node closes the connection once the answer is out
- * (Connection: close); this bounds the time a client that does not read its answer can hold it.
+ * After a 413 the client may still be sending. Closing at once would reset the connection while
+ * the client's data is unread, and a reset can discard the answer before the client reads it.
+ * So, as nginx's lingering close: once the answer is out (Node then calls destroySoon, because of
+ * Connection: close), stop reading, half-close, and cut the connection LIMITS.lingerMs later.
  */
-function cutAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
-  const socket = req.socket;
-  const timer = setTimeout(() => socket.destroy(), LIMITS.lingerMs);
-  timer.unref();
-  socket.once('close', () => clearTimeout(timer));
-  res.once('finish', () => socket.destroySoon?.());
+function lingerThenCut(req: IncomingMessage): void {
+  const socket = req.socket as IncomingMessage['socket'] & { _handle?: { readStop?: () => void } };
+  const cut = setTimeout(() => socket.destroy(), LIMITS.lingerMs * 2);
+  cut.unref();
+  socket.once('close', () => clearTimeout(cut));
+  socket.destroySoon = () => {
+    socket._handle?.readStop?.();
+    socket.end();
+    setTimeout(() => socket.destroy(), LIMITS.lingerMs).unref();
+  };
 }
 
 /** For the log line of a refused request: the action it named, if any (names only, never values). */
@@ -278,9 +289,13 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
       chunks.push(c);
     });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', () => reject(new ClientGone()));
+    req.on('aborted', () => reject(new ClientGone()));
   });
 }
+
+/** The request's connection ended before its body was received. */
+class ClientGone extends Error {}
 
 function send(res: ServerResponse, status: number, body: object, requestId: string, extra: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
