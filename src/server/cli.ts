@@ -184,11 +184,9 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
 
   // --ephemeral: a fresh folder, removed whenever this process ends normally or by SIGINT/SIGTERM.
   const dir = opts.ephemeral ? mkdtempSync(join(tmpdir(), 'aliyun-kms-serve-')) : defaultStoreDir();
-  let removed = false;
+  // Also at exit: a request still in flight after a forced stop may have reopened (re-created) it.
   const removeEphemeral = () => {
-    if (!opts.ephemeral || removed) return;
-    removed = true;
-    rmSync(dir, { recursive: true, force: true });
+    if (opts.ephemeral) rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', removeEphemeral);
   try {
