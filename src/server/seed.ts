@@ -95,6 +95,8 @@ function parseSecret(raw: unknown, fail: (msg: string) => never): SeedSecret {
   if (raw.Tags !== undefined) create.Tags = JSON.stringify(raw.Tags);
   if (raw.EncryptionKeyId !== undefined) create.EncryptionKeyId = raw.EncryptionKeyId as string;
   const decoded = decodeOr(S.CreateSecret, create, (field) => fail(`"${field}" is not valid for CreateSecret`));
+  // As CreateSecret refuses them for a generic secret: names of managed secrets.
+  if (decoded.SecretName.startsWith('acs/') || decoded.SecretName === '$Auto') fail('"SecretName" is reserved: acs/… and $Auto name managed secrets');
 
   const ids = new Set<string>();
   const parsed = versions.map((v, j): SeedVersion => {
@@ -197,7 +199,7 @@ export async function applySeed(store: LocalStore, region: string, secrets: Seed
       });
     }
     // Written only once every secret was checked: a conflict leaves the store as it was.
-    for (const rec of toWrite) s.rs.writeSecret(rec);
+    s.rs.writeSecrets(toWrite);
     return { created: toWrite.length, unchanged };
   });
 }

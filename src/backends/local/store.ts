@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { AAD, DecryptError, deriveRootKey, newKey, newScryptParams, open, seal, type ScryptParams } from './crypto.js';
 import { DIR_MODE, ensureDir, removeFileDurably, removeTempFiles, withLock, withLockAsync, writeFileAtomic } from './fsutil.js';
 import type { Tag } from '../../operations/validators.js';
+import { writeFilesAtomic } from './batch-write.js';
 
 export const STORE_FORMAT = 'aliyun-kms-local';
 export const STORE_VERSION = 1;
@@ -303,6 +304,13 @@ export class RegionStore {
   writeSecret(rec: SecretRecord): void {
     ensureDir(this.secretsDir);
     writeFileAtomic(join(this.secretsDir, fileNameOf(rec.name)), JSON.stringify(rec));
+  }
+
+  /** Many secrets at once, each durable before this returns (for seeding; see batch-write.ts). */
+  writeSecrets(recs: SecretRecord[]): void {
+    if (!recs.length) return;
+    ensureDir(this.secretsDir);
+    writeFilesAtomic(recs.map((rec) => ({ path: join(this.secretsDir, fileNameOf(rec.name)), data: JSON.stringify(rec) })));
   }
 
   removeSecret(name: string): void {
