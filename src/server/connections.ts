@@ -18,8 +18,6 @@ export const LIMITS = {
   requestMs: 30_000,
   /** An idle keep-alive connection is closed after this (Node clients' agents free theirs after 5 s). */
   keepAliveMs: 5_000,
-  /** A connection with no traffic at all for this long is closed (a client that stopped reading). */
-  socketIdleMs: 30_000,
   /** How often Node checks the header and request deadlines (its default, 30 s, is too coarse). */
   checkIntervalMs: 1_000,
   /** Time given to a client to read a 413 answer before the connection is cut. */
@@ -82,7 +80,9 @@ export class ConnectionGuard {
         if (!socket.destroyed) this.idle.set(socket, true);
       });
     });
-    server.setTimeout(LIMITS.socketIdleMs);
+    // No inactivity timeout on sockets: while a request is being answered the connection is quiet
+    // for as long as a --latency fault or a wait for the store lock lasts; idle time between
+    // requests is bounded by the header and keep-alive timeouts above.
   }
 
   get connections(): number {
