@@ -194,6 +194,16 @@ describe('--access-log', () => {
     expect(readFileSync(log, 'utf8').trim().split('\n').length).toBe(2);
   });
 
+  test('a full disk under the access log: requests are still answered, and one warning says lines are lost', async () => {
+    const srv = await ServerProcess.start(sb, [...KEYS, '--access-log', '/dev/full', '--no-log']);
+    try {
+      for (let i = 0; i < 3; i++) expect((await signedCall(srv.url, 'ListSecrets', {})).status).toBe(200);
+      expect(srv.stderr).toBe('warning: cannot write the access log /dev/full: ENOSPC; its lines are being lost\n');
+    } finally {
+      await srv.stop();
+    }
+  });
+
   test('an access log that cannot be opened is an error naming it', async () => {
     const r = await sb.run('kms', 'serve', '--port', '0', '--access-log', join(sb.root, 'no', 'such', 'dir', 'x.log'));
     expect(r).toEqual({ code: 1, stdout: '', stderr: `ERROR: cannot open the access log ${join(sb.root, 'no', 'such', 'dir', 'x.log')}: no such folder\n` });

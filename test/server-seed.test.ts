@@ -227,3 +227,21 @@ test('a seeding server killed at any moment leaves no damaged file; the next sta
   const names = readdirSync(join(sb.store, 'regions', 'cn-hangzhou', 'secrets'));
   expect(names.filter((n) => !n.endsWith('.json'))).toEqual([]);
 }, 90_000);
+
+test('SIGTERM while a large seed is applied: the seed finishes whole, the server stops, an ephemeral store is removed', async () => {
+  const { spawn } = await import('node:child_process');
+  const { BIN } = await import('./helpers.js');
+  const tmp = join(sb.root, 'tmp');
+  mkdirSync(tmp);
+  const file = seedFile({ Secrets: Array.from({ length: 3000 }, (_, i) => ({ SecretName: `t-${i}`, Versions: [{ VersionId: 'v1', SecretData: 'x' }] })) });
+  const child = spawn(process.execPath, [BIN, 'kms', 'serve', '--port', '0', '--ephemeral', '--seed', file, ...KEYS], { env: { ...sb.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (d) => (err += d));
+  await new Promise((r) => setTimeout(r, 300));
+  expect(readdirSync(tmp).length).toBe(1);
+  child.kill('SIGTERM');
+  const code = await new Promise((r) => child.once('exit', r));
+  expect(code).toBe(0);
+  expect(err).toMatch(/SIGTERM: (stopping before serving|finishing 0 request\(s\) in flight and stopping)\n/);
+  expect(readdirSync(tmp)).toEqual([]);
+}, 60_000);

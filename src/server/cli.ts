@@ -128,6 +128,7 @@ function packageVersion(): string {
 /** `--access-log`: one JSON line per request (names, never values), appended to a file or stderr. */
 function accessLogger(target: string): { write: (e: RequestLogEntry) => void; close: () => void } {
   let fd: number | undefined;
+  let failed = false;
   if (target !== '-') {
     try {
       fd = openSync(target, 'a', 0o600);
@@ -154,7 +155,14 @@ function accessLogger(target: string): { write: (e: RequestLogEntry) => void; cl
       }) + '\n';
     // Synchronous: the line is in the file before the answer is sent.
     if (fd === undefined) process.stderr.write(line);
-    else writeSync(fd, line);
+    else
+      try {
+        writeSync(fd, line);
+      } catch (err: any) {
+        // A full disk must not stop the answers; say once that lines are being lost.
+        if (!failed) process.stderr.write(`warning: cannot write the access log ${target}: ${err.code ?? err.message}; its lines are being lost\n`);
+        failed = true;
+      }
   };
   return { write, close: () => fd !== undefined && closeSync(fd) };
 }
@@ -213,6 +221,15 @@ async function serve(
     SeedError: typeof import('./seed.js').SeedError;
   },
 ): Promise<number> {
+  // Signals are taken from the start: one that arrives while seeding stops the server before it
+  // listens (after the seed's writes, which are never left half done), and an ephemeral store is
+  // still removed.
+  let early: string | undefined;
+  let onSignal: (signal: string) => void = (signal) => (early ??= signal);
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   const openStore = () => new c.LocalStore(c.dir).open({ accountId: opts.accountId });
   let store;
   try {
@@ -232,6 +249,10 @@ async function serve(
     } catch (e: any) {
       throw new CliError(e instanceof c.SeedError || e instanceof c.StoreError ? e.message : `cannot seed from ${opts.seed}: ${e.message}`);
     }
+  }
+  if (early) {
+    io.err(`${early}: stopping before serving\n`);
+    return 0;
   }
   const faults: Faults = { latencyMs: opts.latency, throttleFraction: opts.throttle, retryAfterMs: opts.retryAfter, unavailableFraction: opts.unavailable };
   const { credentials, generated } = resolveCredentials(given);
@@ -281,7 +302,7 @@ async function serve(
 
   await new Promise<void>((resolve) => {
     let stopping = false;
-    const stop = (signal: string) => {
+    onSignal = (signal: string) => {
       if (stopping) {
         // A second signal: stop now (connections cut), still removing an ephemeral store.
         io.err(`${signal} again: stopping now\n`);
@@ -293,10 +314,7 @@ async function serve(
       io.err(`${signal}: finishing ${server.requestsInFlight} request(s) in flight and stopping\n`);
       void server.close().then(resolve);
     };
-    const onInt = () => stop('SIGINT');
-    const onTerm = () => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
+    if (early) onSignal(early);
   });
   return 0;
 }

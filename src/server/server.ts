@@ -157,6 +157,15 @@ export class KmsServer {
     return this.inFlight;
   }
 
+  /** A failing log writer must not leave a request unanswered (or crash the server). */
+  private logRequest(entry: RequestLogEntry): void {
+    try {
+      this.opts.log?.(entry);
+    } catch (e) {
+      process.stderr.write(`warning: request log: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  }
+
   /** `GET /health`: no signature; never a secret's name or value. 503 once the server is stopping. */
   private health(res: ServerResponse): void {
     const body = healthOf(this.store.get(), { ready: !this.closing, defaultRegion: this.opts.defaultRegion, version: this.opts.version });
@@ -194,7 +203,7 @@ export class KmsServer {
     } catch (e) {
       if (e instanceof ClientGone) {
         // Nothing to answer: the client closed the connection, or Node answered 408 to a slow body.
-        this.opts.log?.({ method: req.method ?? '?', action: actionHint(req, body), scheme: '-', status: 499, code: 'ClientClosedRequest', ms: performance.now() - started });
+        this.logRequest({ method: req.method ?? '?', action: actionHint(req, body), scheme: '-', status: 499, code: 'ClientClosedRequest', ms: performance.now() - started });
         return;
       }
       // The store lock held past the wait limit by another process: a retryable answer, not a fault of ours.
@@ -211,7 +220,7 @@ export class KmsServer {
       this.inFlight--;
     }
     // Logged before the answer is sent, so that a client that got its answer finds it in the log.
-    this.opts.log?.({
+    this.logRequest({
       method: req.method ?? '?',
       action: call?.action ?? actionHint(req, body),
       scheme: call?.scheme ?? '-',
