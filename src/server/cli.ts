@@ -8,6 +8,7 @@ import { useColor, type Io } from '../cli/render.js';
 import { ENV } from '../cli/profile.js';
 import { REGION_ID, type Credential } from './gateway.js';
 import type { Faults, RequestLogEntry } from './server.js';
+import { openFileLimit } from './connections.js';
 
 export const DEFAULT_REGION = 'cn-hangzhou';
 
@@ -299,6 +300,9 @@ async function serve(
   io.out(`aliyun kms serve: listening on ${c.tls ? 'https' : 'http'}://${host}:${address.port} (store ${server.storeDir}${opts.ephemeral ? ', ephemeral' : ''}, default region ${opts.region})\n`);
   if (generated) io.out(`generated credentials (shown once): AccessKeyId=${credentials[0].accessKeyId} AccessKeySecret=${credentials[0].accessKeySecret}\n`);
   if (!opts.nonceCheck) io.err('warning: --no-nonce-check: replayed requests are accepted (use for benchmarking only)\n');
+  const fileLimit = openFileLimit();
+  if (opts.maxConnections !== undefined && fileLimit !== undefined && opts.maxConnections > fileLimit - 32)
+    io.err(`warning: --max-connections ${opts.maxConnections} is near or over this process's open-file limit (${fileLimit}): past it, new connections are reset; raise \`ulimit -n\` or lower --max-connections\n`);
 
   await new Promise<void>((resolve) => {
     let stopping = false;
