@@ -174,12 +174,15 @@ describe('bad seed files are refused before the store is created or opened', () 
     expect(existsSync(sb.store)).toBe(false);
   });
 
-  test('a missing file, a directory', async () => {
+  test('a missing file, a directory, a device', async () => {
     const missing = await sb.run('kms', 'serve', '--port', '0', '--seed', join(sb.root, 'nope.json'));
     expect(missing.stderr).toBe(`ERROR: cannot read the seed file ${join(sb.root, 'nope.json')}: no such file\n`);
     mkdirSync(join(sb.root, 'dir'));
     const dir = await sb.run('kms', 'serve', '--port', '0', '--seed', join(sb.root, 'dir'));
     expect(dir.stderr).toBe(`ERROR: cannot read the seed file ${join(sb.root, 'dir')}: it is a directory\n`);
+    // A device would be read forever.
+    const dev = await sb.run('kms', 'serve', '--port', '0', '--seed', '/dev/zero');
+    expect(dev).toEqual({ code: 1, stdout: '', stderr: 'ERROR: the seed file /dev/zero is not a file\n' });
   });
 
   test('an unknown EncryptionKeyId is an error naming the secret', async () => {

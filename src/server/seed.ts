@@ -11,7 +11,7 @@
 // (its description, tags and stages may have been changed since); any other difference is a
 // conflict that names the secret and changes nothing. All seeded secrets are written under one hold
 // of the store lock, each write durable, before the server starts listening.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { ServiceError } from '../core/errors.js';
 import { decodeRequest, type OperationSpec } from '../operations/spec.js';
 import * as S from '../operations/secrets.js';
@@ -51,8 +51,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v =
 export function readSeed(file: string): SeedSecret[] {
   let text: string;
   try {
+    // A file or a pipe (`--seed <(…)`); a device such as /dev/zero would be read forever.
+    const st = statSync(file);
+    if (!st.isFile() && !st.isFIFO() && !st.isDirectory()) throw new SeedError(`the seed file ${file} is not a file`);
     text = readFileSync(file, 'utf8');
   } catch (e: any) {
+    if (e instanceof SeedError) throw e;
     throw new SeedError(`cannot read the seed file ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message}`);
   }
   let doc: unknown;
