@@ -100,6 +100,8 @@ describe('defect 2: idle connections', () => {
         expect(x.ms).toBeGreaterThanOrEqual(9_500);
         expect(x.ms).toBeLessThan(13_000);
       }
+      await sleep(100);
+      expect(srv.stderr).toMatch(/warning: closed [12] connection\(s\) that sent no complete request within the time allowed \(408\)\n/);
     } finally {
       await srv.stop();
     }
@@ -110,6 +112,8 @@ describe('defect 2: idle connections', () => {
     try {
       const r = await rawRequest(srv.url, 'GET', '/health', { 'x-big': 'a'.repeat(20_000) });
       expect(r.status).toBe(431);
+      await sleep(100);
+      expect(srv.stderr).toContain('and 1 that sent a malformed one (400/431)');
       expect((await signedCall(srv.url, 'ListSecrets', {})).status).toBe(200);
     } finally {
       await srv.stop();

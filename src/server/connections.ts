@@ -62,6 +62,8 @@ export class ConnectionGuard {
   private count = 0;
   private evicted = 0;
   private refused = 0;
+  private timedOut = 0;
+  private malformed = 0;
   private lastReport = 0;
   private reportTimer?: NodeJS.Timeout;
 
@@ -80,6 +82,18 @@ export class ConnectionGuard {
         if (!socket.destroyed) this.idle.set(socket, true);
       });
     });
+    // Node's own answer to a request it cannot take (as Node writes it without a listener), counted
+    // so that a slow-header flood is reported like a connection flood.
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
+      const answer = CLIENT_ERROR_ANSWERS[err.code ?? ''];
+      if (socket.writable && (socket as Socket).bytesWritten === 0) socket.write(answer ?? 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      // A client's reset is not news; a timeout or a malformed request is.
+      if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') this.timedOut++;
+      else if (err.code?.startsWith('HPE_')) this.malformed++;
+      else return;
+      this.scheduleReport();
+    });
     // No inactivity timeout on sockets: while a request is being answered the connection is quiet
     // for as long as a --latency fault or a wait for the store lock lasts; idle time between
     // requests is bounded by the header and keep-alive timeouts above.
@@ -96,13 +110,13 @@ export class ConnectionGuard {
         // Every connection is busy with a request: the newcomer waits for none of them.
         this.refused++;
         socket.destroy();
-        this.noteLimit();
+        this.scheduleReport();
         return;
       }
       this.idle.delete(oldest.value);
       oldest.value.destroy();
       this.evicted++;
-      this.noteLimit();
+      this.scheduleReport();
     }
     this.count++;
     this.idle.set(socket, true);
@@ -112,7 +126,7 @@ export class ConnectionGuard {
     });
   }
 
-  private noteLimit(): void {
+  private scheduleReport(): void {
     const now = Date.now();
     if (now - this.lastReport >= this.reportEveryMs) this.flushReport();
     else if (!this.reportTimer) {
@@ -123,14 +137,24 @@ export class ConnectionGuard {
 
   private flushReport(): void {
     this.reportTimer = undefined;
-    if (!this.evicted && !this.refused) return;
-    this.lastReport = Date.now();
-    this.report(
-      `connection limit ${this.max} reached: closed ${this.evicted} idle connection(s)` +
-        (this.refused ? `, refused ${this.refused} new one(s) (every connection busy)` : '') +
-        ` (open connections: ${this.count}; --max-connections sets the limit)`,
-    );
-    this.evicted = 0;
-    this.refused = 0;
+    if (this.evicted || this.refused)
+      this.report(
+        `connection limit ${this.max} reached: closed ${this.evicted} idle connection(s)` +
+          (this.refused ? `, refused ${this.refused} new one(s) (every connection busy)` : '') +
+          ` (open connections: ${this.count}; --max-connections sets the limit)`,
+      );
+    if (this.timedOut || this.malformed)
+      this.report(
+        `closed ${this.timedOut} connection(s) that sent no complete request within the time allowed (408)` +
+          (this.malformed ? ` and ${this.malformed} that sent a malformed one (400/431)` : ''),
+      );
+    if (this.evicted || this.refused || this.timedOut || this.malformed) this.lastReport = Date.now();
+    this.evicted = this.refused = this.timedOut = this.malformed = 0;
   }
 }
+
+const CLIENT_ERROR_ANSWERS: Record<string, string> = {
+  ERR_HTTP_REQUEST_TIMEOUT: 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n',
+  HPE_HEADER_OVERFLOW: 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n',
+};
