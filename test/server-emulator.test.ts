@@ -49,6 +49,21 @@ describe('GET /health', () => {
     }
   });
 
+  test('a store replaced by a damaged one: 503 unavailable with the reason, and the server keeps running', async () => {
+    const { writeFileSync, renameSync } = await import('node:fs');
+    const srv = await ServerProcess.start(sb, KEYS);
+    try {
+      expect((await health(srv)).status).toBe(200);
+      writeFileSync(join(sb.store, 'store.json.new'), '{"format":"aliyun-kms-local","version":1}');
+      renameSync(join(sb.store, 'store.json.new'), join(sb.store, 'store.json'));
+      const h = await health(srv);
+      expect([h.status, h.body.Status, typeof h.body.Message]).toEqual([503, 'unavailable', 'string']);
+      expect(srv.child.exitCode).toBe(null);
+    } finally {
+      await srv.stop();
+    }
+  });
+
   test('a passphrase store says so', async () => {
     const srv = await ServerProcess.start(sb, KEYS, { ALIYUN_KMS_LOCAL_PASSPHRASE: 'correct horse battery' });
     try {

@@ -168,9 +168,17 @@ export class KmsServer {
 
   /** `GET /health`: no signature; never a secret's name or value. 503 once the server is stopping. */
   private health(res: ServerResponse): void {
-    const body = healthOf(this.store.get(), { ready: !this.closing, defaultRegion: this.opts.defaultRegion, version: this.opts.version });
+    let status = this.closing ? 503 : 200;
+    let body: object;
+    try {
+      body = healthOf(this.store.get(), { ready: !this.closing, defaultRegion: this.opts.defaultRegion, version: this.opts.version });
+    } catch (e) {
+      // The store cannot be opened (replaced by a damaged one, say): not ready, and why.
+      status = 503;
+      body = { Status: 'unavailable', Message: e instanceof Error ? e.message : String(e) };
+    }
     const text = JSON.stringify(body);
-    res.writeHead(this.closing ? 503 : 200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+    res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
     res.end(text);
   }
 
