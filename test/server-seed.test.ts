@@ -72,6 +72,15 @@ test("the issue's example: versions, stages (last takes ACSCurrent), description
   expect(JSON.stringify(snapshot(sb.store))).not.toContain(Buffer.from('seed-new-Zq9').toString('base64').slice(0, 12));
 });
 
+test('a seed file saved with a byte-order mark is read', async () => {
+  const srv = await ServerProcess.start(sb, [...KEYS, '--seed', seedFile('\uFEFF' + JSON.stringify({ Secrets: [{ SecretName: 'bom', Versions: [{ VersionId: 'v1', SecretData: 'x' }] }] }))]);
+  try {
+    expect((await signedCall(srv.url, 'GetSecretValue', { SecretName: 'bom' })).body.SecretData).toBe('x');
+  } finally {
+    await srv.stop();
+  }
+});
+
 test('stages: an explicit ACSCurrent on an older version keeps it there; custom labels; a version with none is kept unlabelled', async () => {
   const doc = {
     Secrets: [

@@ -61,7 +61,7 @@ export function readSeed(file: string): SeedSecret[] {
   }
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(text.replace(/^\uFEFF/, '')); // an editor's byte-order mark is not an error
   } catch (e: any) {
     throw new SeedError(`the seed file ${file} is not JSON: ${e.message}`);
   }
