@@ -70,7 +70,7 @@ describe('defect 2: idle connections', () => {
       const still = sockets.filter((s) => !s.destroyed && s.readyState === 'open').length;
       expect(still).toBeLessThan(1024);
       await sleep(100);
-      expect(srv.err()).toMatch(/warning: connection limit \d+ reached: closed \d+ idle connection\(s\)/);
+      expect(srv.err()).toMatch(/warning: connection limit \d+ reached: closed \d+ idle or slowly uploading connection\(s\)/);
     } finally {
       for (const s of sockets) s.destroy();
       await stop(srv.child);
@@ -103,6 +103,30 @@ describe('defect 2: idle connections', () => {
       await sleep(100);
       expect(srv.stderr).toMatch(/warning: closed [12] connection\(s\) that sent no complete request within the time allowed \(408\)\n/);
     } finally {
+      await srv.stop();
+    }
+  }, 30_000);
+
+  test('connections trickling request bodies cannot hold every slot: past 2 s they make room for new clients', async () => {
+    const srv = await ServerProcess.start(sb, ['--access-key-id', AK, '--access-key-secret', SK, '--max-connections', '40']);
+    const sockets: Socket[] = [];
+    try {
+      for (let i = 0; i < 60; i++) {
+        const s = connect(srv.port, '127.0.0.1', () => s.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\na'));
+        s.on('error', () => {});
+        const timer = setInterval(() => s.writable && s.write('a'), 500);
+        s.once('close', () => clearInterval(timer));
+        sockets.push(s);
+      }
+      await sleep(2_500);
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) statuses.push((await signedCall(srv.url, 'ListSecrets', {}, { host: `127.0.0.1:${srv.port}` })).status);
+      expect(statuses).toEqual(Array(10).fill(200));
+      await sleep(100);
+      expect(srv.stderr).toMatch(/warning: connection limit 40 reached: closed \d+ idle or slowly uploading connection\(s\)/);
+      expect(srv.stderr).not.toContain('internal error');
+    } finally {
+      for (const s of sockets) s.destroy();
       await srv.stop();
     }
   }, 30_000);

@@ -6,7 +6,9 @@
 //     so that accept() never fails with EMFILE (which libuv answers by resetting new connections);
 //   - fairness: when the cap is reached, the connection idle the longest (no request in progress:
 //     never sent anything, a partial header, or keep-alive) is closed to make room, so a flood of
-//     idle sockets is pushed out by real clients instead of locking them out.
+//     idle sockets is pushed out by real clients instead of locking them out; failing that, the
+//     request that has been sending its body the longest, past LIMITS.slowBodyMs (a trickling
+//     upload); only requests being answered are never cut.
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -22,6 +24,8 @@ export const LIMITS = {
   checkIntervalMs: 1_000,
   /** Time given to a client to read a 413 answer before the connection is cut. */
   lingerMs: 2_000,
+  /** At the connection cap with none idle, a request whose body has taken longer than this may be cut. */
+  slowBodyMs: 2_000,
 };
 
 /** The soft limit on open files (Linux /proc), or undefined where it cannot be read. */
@@ -59,6 +63,8 @@ export const serverTimeoutOptions = () => ({
 export class ConnectionGuard {
   /** Connections with no request in progress, longest idle first (a Map keeps insertion order). */
   private readonly idle = new Map<Socket, true>();
+  /** Connections whose request body is still arriving, with the time its headers came, oldest first. */
+  private readonly receiving = new Map<Socket, number>();
   private count = 0;
   private evicted = 0;
   private refused = 0;
@@ -78,7 +84,12 @@ export class ConnectionGuard {
       // Over TLS the request's socket wraps the TCP socket counted here.
       const socket: Socket = (req.socket as any)._parent ?? req.socket;
       this.idle.delete(socket);
+      if (Number(req.headers['content-length']) > 0 || req.headers['transfer-encoding'] !== undefined) {
+        this.receiving.set(socket, Date.now());
+        req.once('end', () => this.receiving.delete(socket));
+      }
       res.once('finish', () => {
+        this.receiving.delete(socket);
         if (!socket.destroyed) this.idle.set(socket, true);
       });
     });
@@ -105,16 +116,17 @@ export class ConnectionGuard {
 
   private onConnection(socket: Socket): void {
     if (this.count >= this.max) {
-      const oldest = this.idle.keys().next();
-      if (oldest.done) {
+      const victim = this.victim();
+      if (!victim) {
         // Every connection is busy with a request: the newcomer waits for none of them.
         this.refused++;
         socket.destroy();
         this.scheduleReport();
         return;
       }
-      this.idle.delete(oldest.value);
-      oldest.value.destroy();
+      this.idle.delete(victim);
+      this.receiving.delete(victim);
+      victim.destroy();
       this.evicted++;
       this.scheduleReport();
     }
@@ -123,7 +135,17 @@ export class ConnectionGuard {
     socket.once('close', () => {
       this.count--;
       this.idle.delete(socket);
+      this.receiving.delete(socket);
     });
+  }
+
+  /** The longest-idle connection, else the longest-trickling upload past LIMITS.slowBodyMs. */
+  private victim(): Socket | undefined {
+    const idle = this.idle.keys().next();
+    if (!idle.done) return idle.value;
+    const slow = this.receiving.entries().next();
+    if (!slow.done && Date.now() - slow.value[1] > LIMITS.slowBodyMs) return slow.value[0];
+    return undefined;
   }
 
   private scheduleReport(): void {
@@ -139,7 +161,7 @@ export class ConnectionGuard {
     this.reportTimer = undefined;
     if (this.evicted || this.refused)
       this.report(
-        `connection limit ${this.max} reached: closed ${this.evicted} idle connection(s)` +
+        `connection limit ${this.max} reached: closed ${this.evicted} idle or slowly uploading connection(s)` +
           (this.refused ? `, refused ${this.refused} new one(s) (every connection busy)` : '') +
           ` (open connections: ${this.count}; --max-connections sets the limit)`,
       );
