@@ -23,6 +23,11 @@ function seedDoc(n) {
   };
 }
 
+// Servers started here go with this process, however it ends.
+const children = new Set();
+process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(1));
+
 /** Milliseconds from spawn to the first stdout line (the server listens only after seeding). */
 function startMs(root, args) {
   return new Promise((res, rej) => {
@@ -31,6 +36,8 @@ function startMs(root, args) {
       env: { ...process.env, HOME: root, ALIYUN_KMS_LOCAL_DIR: join(root, 'store') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    children.add(child);
+    child.once('exit', () => children.delete(child));
     let out = '';
     let err = '';
     child.stderr.on('data', (d) => (err += d));

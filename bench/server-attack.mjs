@@ -28,6 +28,9 @@ function v1Path(action, params) {
 }
 
 const child = spawn('sh', ['-c', `ulimit -n 1024 && exec '${process.execPath}' '${BIN}' kms serve --port 0 --ephemeral --no-log --access-key-id ${AK} --access-key-secret ${SK}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+// The server goes with this process, however it ends.
+process.on('exit', () => child.kill('SIGTERM'));
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(1));
 let out = '';
 let err = '';
 child.stdout.on('data', (d) => (out += d));
