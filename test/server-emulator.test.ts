@@ -56,6 +56,8 @@ describe('GET /health', () => {
       expect((await health(srv)).status).toBe(200);
       writeFileSync(join(sb.store, 'store.json.new'), '{"format":"aliyun-kms-local","version":1}');
       renameSync(join(sb.store, 'store.json.new'), join(sb.store, 'store.json'));
+      // /health may answer from a count up to 1 s old.
+      await new Promise((r) => setTimeout(r, 1100));
       const h = await health(srv);
       expect([h.status, h.body.Status, typeof h.body.Message]).toEqual([503, 'unavailable', 'string']);
       expect(srv.child.exitCode).toBe(null);
