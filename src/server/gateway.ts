@@ -4,7 +4,7 @@
 // gateway's errors of §4.6 (unstamped ServiceErrors; the server stamps them).
 import { timingSafeEqual } from 'node:crypto';
 import { ServiceError } from '../core/errors.js';
-import { signV1, stringToSignV1 } from '../core/signature.js';
+import { popEncode, signV1 } from '../core/signature.js';
 import { ACS3_ALGORITHM, canonicalRequestV3, parseAuthorizationV3, sha256Hex, signV3, stringToSignV3 } from '../core/signature-v3.js';
 
 export const API_VERSION = '2016-01-20';
@@ -132,12 +132,13 @@ export class Gateway {
     for (const name of ['Action', 'Version', 'AccessKeyId', 'SignatureMethod', 'SignatureVersion']) if (params[name] === undefined) throw GatewayErrors.missing(name);
     if (params.Timestamp === undefined) throw GatewayErrors.missingTimestamp();
     if (params.Signature === undefined) throw GatewayErrors.missing('Signature');
+    // Without a nonce a captured request could be replayed for the whole skew window.
+    if (!params.SignatureNonce && this.checkNonce) throw GatewayErrors.missing('SignatureNonce');
     if (params.Version !== API_VERSION) throw GatewayErrors.badVersion();
     if (params.SignatureMethod !== 'HMAC-SHA1' || params.SignatureVersion !== '1.0') throw GatewayErrors.incompleteSignature();
     const cred = this.credential(params.AccessKeyId);
     this.checkTime(params.Timestamp);
-    const toSign = stringToSignV1(method, params);
-    if (!sameText(signV1(method, params, cred.accessKeySecret), params.Signature)) throw GatewayErrors.signatureMismatch(toSign);
+    if (!sameText(signV1(method, params, cred.accessKeySecret), params.Signature)) throw GatewayErrors.signatureMismatch(maskedStringToSignV1(method, params));
     this.checkToken(cred, params.SecurityToken);
     this.checkNonceOnce(cred.accessKeyId, params.SignatureNonce);
     if (params.Format !== undefined && params.Format !== '' && params.Format.toUpperCase() !== 'JSON') throw GatewayErrors.xmlRefused();
@@ -152,6 +153,7 @@ export class Gateway {
     const signed = new Set(auth.signedHeaders.map((h) => h.toLowerCase()));
     for (const h of ['host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'])
       if (!signed.has(h) || req.headers[h] === undefined) throw GatewayErrors.incompleteSignature();
+    if (req.headers['x-acs-signature-nonce'] === '' && this.checkNonce) throw GatewayErrors.incompleteSignature();
     const h = req.headers;
     if (h['x-acs-version'] !== API_VERSION) throw GatewayErrors.badVersion();
     const cred = this.credential(auth.accessKeyId);
@@ -190,7 +192,7 @@ export class Gateway {
     if (!sameText(token, cred.securityToken)) throw GatewayErrors.tokenMismatch();
   }
 
-  /** A request without a nonce is accepted (old clients omit it, §9.2); a reused one is not. */
+  /** A reused nonce is refused (a missing one was refused before the signature was checked). */
   private checkNonceOnce(accessKeyId: string, nonce: string | undefined): void {
     if (!this.checkNonce || nonce === undefined || nonce === '') return;
     if (!this.nonces.add(accessKeyId + '\u0000' + nonce)) throw GatewayErrors.nonceUsed();
@@ -210,6 +212,23 @@ export class Gateway {
 export function regionFromHost(host: string | undefined): string | undefined {
   const m = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/i.exec(host ?? '');
   return m ? m[1].toLowerCase() : undefined;
+}
+
+/** Parameters whose values are never echoed, in any encoding (matched case-insensitively). */
+const MASKED_PARAM = /^(SecretData|SecurityToken)$/i;
+export const MASK = '***';
+
+/**
+ * The v1 string to sign as the gateway echoes it in SignatureDoesNotMatch: the same text, except
+ * that each masked parameter's value (which appears there URL-encoded twice) is `***`. Clients
+ * such as pop-core copy the echo into error.message, which ends up in logs.
+ */
+export function maskedStringToSignV1(method: string, params: Record<string, string>): string {
+  const pairs = Object.keys(params)
+    .filter((k) => k !== 'Signature')
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((k) => (MASKED_PARAM.test(k) ? popEncode(popEncode(k) + '=') + MASK : popEncode(popEncode(k) + '=' + popEncode(params[k]))));
+  return method.toUpperCase() + '&' + popEncode('/') + '&' + pairs.join(popEncode('&'));
 }
 
 function sameText(a: string, b: string): boolean {

@@ -11,6 +11,8 @@ import type { LocalStore } from '../backends/local/store.js';
 import { LockTimeoutError } from '../backends/local/fsutil.js';
 import '../backends/local/versions.js';
 import { Gateway, regionFromHost, type AuthenticatedCall, type GatewayOptions } from './gateway.js';
+import { ConnectionGuard, LIMITS, defaultMaxConnections, serverTimeoutOptions } from './connections.js';
+import { healthOf } from './health.js';
 
 /** Faults on demand, for testing a client's retry code. Fractions are 0..1. */
 export interface Faults {
@@ -30,6 +32,12 @@ export interface ServerOptions extends GatewayOptions {
   log?: (entry: RequestLogEntry) => void;
   /** Largest request body accepted. */
   maxBodyBytes?: number;
+  /** Most connections open at once (default: below the open-file limit, see connections.ts). */
+  maxConnections?: number;
+  /** Operational notices (connection limit reached), one line each. */
+  notice?: (line: string) => void;
+  /** Shown by GET /health. */
+  version?: string;
 }
 
 export interface RequestLogEntry {
@@ -40,6 +48,12 @@ export interface RequestLogEntry {
   code?: string;
   ms: number;
   accessKeyId?: string;
+  /** Names only, never values: the secret, version and stage the request named or was answered with. */
+  secretName?: string;
+  versionId?: string;
+  versionStage?: string;
+  region?: string;
+  requestId?: string;
 }
 
 const JSON_TYPE = 'application/json;charset=utf-8';
@@ -102,9 +116,14 @@ export class KmsServer {
     this.gateway = new Gateway(opts);
     this.store = new CurrentStore(opts.openStore);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
-    this.server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) : createHttpServer(onRequest);
-    this.server.keepAliveTimeout = 65_000;
+    const limits = serverTimeoutOptions();
+    this.server = opts.tls
+      ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: LIMITS.headersMs, ...limits }, onRequest)
+      : createHttpServer(limits, onRequest);
+    this.guard = new ConnectionGuard(this.server, opts.maxConnections ?? defaultMaxConnections(), opts.notice ?? ((line) => process.stderr.write(line + '\n')));
   }
+
+  readonly guard: ConnectionGuard;
 
   listen(port: number, host: string): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
@@ -138,13 +157,49 @@ export class KmsServer {
     return this.inFlight;
   }
 
+  /** A failing log writer must not leave a request unanswered (or crash the server). */
+  private logRequest(entry: RequestLogEntry): void {
+    try {
+      this.opts.log?.(entry);
+    } catch (e) {
+      process.stderr.write(`warning: request log: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  }
+
+  private healthCache?: { at: number; body: object };
+
+  /** `GET /health`: no signature; never a secret's name or value. 503 once the server is stopping. */
+  private health(res: ServerResponse): void {
+    let status = this.closing ? 503 : 200;
+    let body: object;
+    try {
+      // Counting lists the store's folders: with 100,000 secrets that takes tens of milliseconds,
+      // so an unauthenticated flood of /health is answered from a count at most 1 s old.
+      const now = Date.now();
+      if (!this.healthCache || now - this.healthCache.at > 1000 || this.closing) {
+        this.healthCache = { at: now, body: healthOf(this.store.get(), { ready: !this.closing, defaultRegion: this.opts.defaultRegion, version: this.opts.version }) };
+      }
+      body = this.healthCache.body;
+    } catch (e) {
+      // The store cannot be opened (replaced by a damaged one, say): not ready, and why.
+      status = 503;
+      body = { Status: 'unavailable', Message: e instanceof Error ? e.message : String(e) };
+    }
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+    res.end(text);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'GET' && (req.url === '/health' || req.url?.startsWith('/health?'))) return this.health(res);
     const started = performance.now();
     this.inFlight++;
     let call: AuthenticatedCall | undefined;
     let status = 200;
     let code: string | undefined;
     let body: Buffer | undefined;
+    let result: Record<string, unknown> | undefined;
+    let reply: [number, object, string, Record<string, string>];
     try {
       body = await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
       const faults = this.opts.faults;
@@ -159,31 +214,74 @@ export class KmsServer {
       const store = this.store.get();
       const { action, params, region } = call;
       // A write waits for the store lock without blocking: reads go on being answered meanwhile.
-      const result = isWriteAction(action) ? await store.writeAsync(() => handleCall(store, action, params, region)) : handleCall(store, action, params, region);
-      send(res, 200, result, String(result.RequestId), this.closing ? { Connection: 'close' } : {});
+      result = isWriteAction(action) ? await store.writeAsync(() => handleCall(store, action, params, region)) : handleCall(store, action, params, region);
+      if (isWriteAction(action)) this.healthCache = undefined;
+      reply = [200, result, String(result.RequestId), this.closing ? { Connection: 'close' } : {}];
     } catch (e) {
+      if (e instanceof ClientGone) {
+        // Nothing to answer: the client closed the connection, or Node answered 408 to a slow body.
+        this.logRequest({ method: req.method ?? '?', action: actionHint(req, body), scheme: '-', status: 499, code: 'ClientClosedRequest', ms: performance.now() - started });
+        return;
+      }
       // The store lock held past the wait limit by another process: a retryable answer, not a fault of ours.
       const err = e instanceof ServiceError ? e : e instanceof LockTimeoutError ? ServerErrors.unavailable() : ServerErrors.internal();
       if (!(e instanceof ServiceError) && !(e instanceof LockTimeoutError)) process.stderr.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
       if (!err.requestId) err.stamp(call?.region ?? regionFromHost(req.headers.host) ?? this.opts.defaultRegion);
       status = err.httpStatus;
       code = err.code;
-      const extra: Record<string, string> = this.closing ? { Connection: 'close' } : {};
+      // Past the body limit the connection is closed: the rest of the body is never read.
+      const extra: Record<string, string> = this.closing || status === 413 ? { Connection: 'close' } : {};
       if (err.code === 'Rejected.Throttling' && this.opts.faults?.retryAfterMs !== undefined) extra['x-acs-retry-after'] = String(this.opts.faults.retryAfterMs);
-      send(res, err.httpStatus, err.body(), err.requestId, extra);
+      reply = [err.httpStatus, err.body(), err.requestId, extra];
     } finally {
       this.inFlight--;
-      this.opts.log?.({
-        method: req.method ?? '?',
-        action: call?.action ?? actionHint(req, body),
-        scheme: call?.scheme ?? '-',
-        status,
-        code,
-        ms: performance.now() - started,
-        accessKeyId: call?.accessKeyId,
-      });
     }
+    // Logged before the answer is sent, so that a client that got its answer finds it in the log.
+    this.logRequest({
+      method: req.method ?? '?',
+      action: call?.action ?? actionHint(req, body),
+      scheme: call?.scheme ?? '-',
+      status,
+      code,
+      ms: performance.now() - started,
+      accessKeyId: call?.accessKeyId,
+      ...namesOf(call, result),
+      region: call?.region,
+      requestId: reply[2],
+    });
+    if (status === 413) lingerThenCut(req);
+    send(res, ...reply);
   }
+}
+
+/** The secret, version and stage a call named (or, for a success, was answered with). Names only. */
+function namesOf(call: AuthenticatedCall | undefined, result: Record<string, unknown> | undefined): Pick<RequestLogEntry, 'secretName' | 'versionId' | 'versionStage'> {
+  if (!call) return {};
+  const p = call.params;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    secretName: p.SecretName ?? str(result?.SecretName),
+    versionId: p.VersionId ?? str(result?.VersionId),
+    versionStage: p.VersionStage ?? p.VersionStages,
+  };
+}
+
+/**
+ * After a 413 the client may still be sending. Closing at once would reset the connection while
+ * the client's data is unread, and a reset can discard the answer before the client reads it.
+ * So, as nginx's lingering close: once the answer is out (Node then calls destroySoon, because of
+ * Connection: close), stop reading, half-close, and cut the connection LIMITS.lingerMs later.
+ */
+function lingerThenCut(req: IncomingMessage): void {
+  const socket = req.socket as IncomingMessage['socket'] & { _handle?: { readStop?: () => void } };
+  const cut = setTimeout(() => socket.destroy(), LIMITS.lingerMs * 2);
+  cut.unref();
+  socket.once('close', () => clearTimeout(cut));
+  socket.destroySoon = () => {
+    socket._handle?.readStop?.();
+    socket.end();
+    setTimeout(() => socket.destroy(), LIMITS.lingerMs).unref();
+  };
 }
 
 /** For the log line of a refused request: the action it named, if any (names only, never values). */
@@ -203,6 +301,8 @@ function headerMap(req: IncomingMessage): Record<string, string> {
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // A declared length over the limit is refused before a byte of the body is read.
+    if (Number(req.headers['content-length']) > max) return reject(ServerErrors.tooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
@@ -215,9 +315,13 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
       chunks.push(c);
     });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', () => reject(new ClientGone()));
+    req.on('aborted', () => reject(new ClientGone()));
   });
 }
+
+/** The request's connection ended before its body was received. */
+class ClientGone extends Error {}
 
 function send(res: ServerResponse, status: number, body: object, requestId: string, extra: Record<string, string> = {}): void {
   const text = JSON.stringify(body);

@@ -79,6 +79,26 @@ function stagingGone(staging: string): boolean {
 }
 
 /**
+ * Where to write the temporary file for an atomic replace of `path`: in the lock holder's staging
+ * folder when this process holds the store's lock (so the commit is fenced), else beside `path`.
+ */
+export function tempPathFor(path: string): { tmp: string; staging?: string } {
+  const staging = stagingFor(path);
+  return { tmp: join(staging ?? dirname(path), `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`), staging };
+}
+
+/** Renames a temporary file from tempPathFor into place; LockLostError if our staging folder went. */
+export function commitRename(tmp: string, path: string, staging: string | undefined): void {
+  try {
+    renameSync(tmp, path);
+  } catch (e: any) {
+    rmSync(tmp, { force: true });
+    if (staging && e.code === 'ENOENT' && stagingGone(staging)) throw lockLost();
+    throw e;
+  }
+}
+
+/**
  * Replaces `path` with `data` so that a reader sees the old or the new file, never a mix. Under
  * the lock of the store that holds `path`, the write is fenced (see the top of this file) and
  * throws LockLostError if the lock was taken over; otherwise (creating a store) it is a plain
@@ -86,8 +106,7 @@ function stagingGone(staging: string): boolean {
  */
 export function writeFileAtomic(path: string, data: string | Buffer): void {
   const dir = dirname(path);
-  const staging = stagingFor(path);
-  const tmp = join(staging ?? dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const { tmp, staging } = tempPathFor(path);
   let fd: number;
   try {
     fd = openSync(tmp, 'wx', FILE_MODE);
@@ -106,13 +125,7 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
     throw e;
   }
   closeSync(fd);
-  try {
-    renameSync(tmp, path);
-  } catch (e: any) {
-    rmSync(tmp, { force: true });
-    if (staging && e.code === 'ENOENT' && stagingGone(staging)) throw lockLost();
-    throw e;
-  }
+  commitRename(tmp, path, staging);
   fsyncDir(dir);
 }
 

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { AAD, deriveDefaultKey, deriveRootKey, newKey, newScryptParams, open, seal, type ScryptParams } from './crypto.js';
 import { DIR_MODE, LockTimeoutError, ensureDir, removeFileDurably, removeTempFiles, withLock, withLockAsync, writeFileAtomic } from './fsutil.js';
 import type { Tag } from '../../operations/validators.js';
+import { writeFilesAtomic } from './batch-write.js';
 
 export const STORE_FORMAT = 'aliyun-kms-local';
 export const STORE_VERSION = 1;
@@ -218,8 +219,8 @@ export class LocalStore {
     this.lockDir = join(dir, '.lock');
   }
 
-  /** Opens the store, creating it on first use. */
-  open(): this {
+  /** Opens the store, creating it on first use (with `accountId` if given, else a random one). */
+  open(creation: { accountId?: string } = {}): this {
     const headerPath = join(this.dir, 'store.json');
     const passphrase = process.env.ALIYUN_KMS_LOCAL_PASSPHRASE;
     if (passphrase === '')
@@ -227,7 +228,7 @@ export class LocalStore {
     if (!this.headerExists(headerPath)) {
       ensureDir(this.dir);
       this.lockedForSetup(() => {
-        if (!this.headerExists(headerPath)) this.create(headerPath);
+        if (!this.headerExists(headerPath)) this.create(headerPath, creation.accountId);
       });
     }
     this.checkPrivate(this.dir, true);
@@ -351,7 +352,7 @@ export class LocalStore {
     );
   }
 
-  private create(headerPath: string): void {
+  private create(headerPath: string, fixedAccountId?: string): void {
     // A folder holding secrets or keys without its header is damaged, not new: creating a store
     // there would replace the root key and make every value unreadable. (A root.key alone is what a
     // creation interrupted before store.json leaves; nothing was sealed with it yet.)
@@ -360,7 +361,7 @@ export class LocalStore {
     chmodSync(this.dir, DIR_MODE);
     const passphrase = process.env.ALIYUN_KMS_LOCAL_PASSPHRASE;
     // A 16-digit account id, like an Alibaba Cloud UID, fixed for the life of the store.
-    const accountId = String(randomInt(1, 10)) + Array.from({ length: 15 }, () => randomInt(0, 10)).join('');
+    const accountId = fixedAccountId ?? String(randomInt(1, 10)) + Array.from({ length: 15 }, () => randomInt(0, 10)).join('');
     let rootKey: StoreHeader['rootKey'];
     if (passphrase) {
       const params = newScryptParams();
@@ -512,6 +513,13 @@ export class RegionStore {
   writeSecret(rec: SecretRecord): void {
     ensureDir(this.secretsDir);
     writeFileAtomic(join(this.secretsDir, fileNameOf(rec.name)), JSON.stringify(rec));
+  }
+
+  /** Many secrets at once, each durable before this returns (for seeding; see batch-write.ts). */
+  writeSecrets(recs: SecretRecord[]): void {
+    if (!recs.length) return;
+    ensureDir(this.secretsDir);
+    writeFilesAtomic(recs.map((rec) => ({ path: join(this.secretsDir, fileNameOf(rec.name)), data: JSON.stringify(rec) })));
   }
 
   removeSecret(name: string): void {

@@ -32,7 +32,8 @@ export function serverError(res: WireResponse, stringToSign: string): ServiceErr
   if (SIGNATURE_CODES.includes(e.code) && message.includes(STRING_TO_SIGN_MARK)) {
     const serverSide = message.split(STRING_TO_SIGN_MARK)[1];
     e.recommend =
-      serverSide === stringToSign
+      // Compared with secret values masked on both sides: a gateway may echo them masked.
+      serverSide.replace(SIGNED_SECRET, '$1$2%3D***') === stringToSign.replace(SIGNED_SECRET, '$1$2%3D***')
         ? 'InvalidAccessKeySecret: Please check you AccessKeySecret'
         : 'This may be a bug with the SDK and we hope you can submit this question in the github issue(https://github.com/aliyun/alibaba-cloud-sdk-go/issues), thanks very much';
     // The gateway echoes every signed parameter; secret values stay out of our error text.
