@@ -249,7 +249,8 @@ test('SIGTERM while a large seed is applied: the seed finishes whole, the server
   const child = spawn(process.execPath, [BIN, 'kms', 'serve', '--port', '0', '--ephemeral', '--seed', file, ...KEYS], { env: { ...sb.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (d) => (err += d));
-  await new Promise((r) => setTimeout(r, 300));
+  // Signal once the ephemeral store exists (the seed of 3,000 secrets is then under way or done).
+  for (let i = 0; i < 200 && readdirSync(tmp).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
   expect(readdirSync(tmp).length).toBe(1);
   child.kill('SIGTERM');
   const code = await new Promise((r) => child.once('exit', r));
