@@ -130,13 +130,7 @@ function rootArgs(host: PluginHost, tokens: string[]): ParsedArgs {
 
 /** Maps delivery failures to the documented exit codes: 2 usage, 4 not found, 1 the rest. */
 async function guarded(fn: () => Promise<number>): Promise<number> {
-  // A reader that stops early (`aliyun kms get big | head -c 10`) is not our error.
-  // Any other write failure (a full disk behind `> file`) must not pass for success.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') return;
-    process.stderr.write(`ERROR: cannot write to stdout: ${e.code === 'ENOSPC' ? 'no space left on device' : (e.code ?? e.message)}\n`);
-    process.exitCode = 1;
-  });
+  // Write errors on stdout (a full disk, a reader that stopped early) are handled in main.ts.
   try {
     return await fn();
   } catch (e) {

@@ -1,0 +1,47 @@
+// Hostile conditions found in review: what a flaky machine or an awkward user does to the CLI.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { BIN, Sandbox } from './helpers.js';
+
+let sb: Sandbox;
+beforeAll(async () => {
+  sb = new Sandbox();
+  expect((await sb.run('kms', 'CreateSecret', '--SecretName', 'x', '--SecretData', 'hello', '--VersionId', 'v1')).code).toBe(0);
+});
+afterAll(() => sb.cleanup());
+
+/** Runs the CLI with stdout going to `stdout` (a file descriptor, or 'closed': a pipe closed before it writes). */
+function runTo(stdout: number | 'closed', args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: sb.env, stdio: ['ignore', stdout === 'closed' ? 'pipe' : stdout, 'pipe'] });
+    if (stdout === 'closed') child.stdout!.destroy();
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', rej);
+    child.on('close', (code) => res({ code: code ?? -1, stderr }));
+  });
+}
+
+describe('a failed write to stdout', () => {
+  const commands = [
+    ['kms', 'GetSecretValue', '--SecretName', 'x'],
+    ['kms', 'ListSecrets'],
+    ['kms', '--help'],
+    ['version'],
+    ['kms', 'get', 'x'],
+    ['kms', 'export', '--env', 'X=kms://x', '--format', 'json'],
+  ];
+  test.each(commands)('full disk: %s %s is exit 1 with one clear line, no stack trace', async (...args) => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = await runTo(full, args);
+      expect(r).toEqual({ code: 1, stderr: 'ERROR: cannot write to stdout: no space left on device\n' });
+    } finally {
+      closeSync(full);
+    }
+  });
+  test.each(commands)('closed pipe: %s %s ends quietly with the command\'s exit code', async (...args) => {
+    const r = await runTo('closed', args);
+    expect(r).toEqual({ code: 0, stderr: '' });
+  });
+});
