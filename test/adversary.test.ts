@@ -45,3 +45,18 @@ describe('a failed write to stdout', () => {
     expect(r).toEqual({ code: 0, stderr: '' });
   });
 });
+
+test('product help lists our own commands after the API list, each with a working --help', async () => {
+  const help = await sb.run('kms', '--help');
+  expect(help.code).toBe(0);
+  expect(await sb.run('help', 'kms')).toEqual(help);
+  const tail = help.stdout.slice(help.stdout.indexOf('\nRun `aliyun kms <ApiName> --help`'));
+  expect(tail.replace(/(\S) {2,}.*\n/g, '$1\n')).toBe(
+    '\nRun `aliyun kms <ApiName> --help` to get more information about this API\n\nCommands of this build (not in the real aliyun CLI):\n' +
+      '  get\n  run\n  export\n  inject\n  serve\n  store\n\nRun `aliyun kms <command> --help` to get more information about a command\n',
+  );
+  for (const name of ['get', 'run', 'export', 'inject', 'serve', 'store']) {
+    const r = await sb.run('kms', name, '--help');
+    expect([name, r.code, r.stdout.startsWith(`Usage: aliyun kms ${name}`)]).toEqual([name, 0, true]);
+  }
+});
