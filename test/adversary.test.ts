@@ -60,3 +60,11 @@ test('product help lists our own commands after the API list, each with a workin
     expect([name, r.code, r.stdout.startsWith(`Usage: aliyun kms ${name}`)]).toEqual([name, 0, true]);
   }
 });
+
+test('run: overlapping values are masked as one span, also when written in pieces; no tail of either shows', async () => {
+  for (const [name, value] of [['ov1', 'abcdefgh'], ['ov2', 'cdefgh12']])
+    expect((await sb.run('kms', 'CreateSecret', '--SecretName', name, '--SecretData', value, '--VersionId', 'v1')).code).toBe(0);
+  const script = 'process.stdout.write("abcdefgh12|"); setTimeout(() => process.stdout.write("abcdef"), 100); setTimeout(() => process.stdout.write("gh12 abcdefgh1\\n"), 200);';
+  const r = await sb.run('kms', 'run', '--env', 'A=kms://ov1', '--env', 'B=kms://ov2', '--', process.execPath, '-e', script);
+  expect(r).toEqual({ code: 0, stdout: '<concealed by aliyun>|<concealed by aliyun> <concealed by aliyun>1\n', stderr: '' });
+});

@@ -58,6 +58,26 @@ export class Masker {
     return this.scan(buf, true);
   }
 
+  /**
+   * The end of the masked span that starts with a match at [start, end): patterns that begin inside
+   * the span and reach past it extend it. -1: one may still do so when more bytes arrive.
+   */
+  private extend(buf: Buffer, start: number, end: number, final: boolean): number {
+    const n = buf.length;
+    for (let j = start + 1; j < end; j++) {
+      for (const p of this.byFirstByte.get(buf[j]) ?? []) {
+        if (j + p.length <= end) break; // longest first: the rest end inside the span too
+        if (p.length > n - j) {
+          if (!final && buf.compare(p, 0, n - j, j, n) === 0) return -1;
+        } else if (buf.compare(p, 0, p.length, j, j + p.length) === 0) {
+          end = j + p.length;
+          break;
+        }
+      }
+    }
+    return end;
+  }
+
   private scan(buf: Buffer, final: boolean): Buffer {
     const parts: Buffer[] = [];
     let emitFrom = 0;
@@ -89,9 +109,16 @@ export class Masker {
         break;
       }
       if (match) {
+        // Values may overlap (`abcdefgh` and `cdefgh12` in `abcdefgh12`): the masked span grows to
+        // cover every match that starts inside it, so no tail of another value is left showing.
+        const maskEnd = this.extend(buf, i, i + match.length, final);
+        if (maskEnd < 0) {
+          this.pending = Buffer.from(buf.subarray(i));
+          break;
+        }
         if (i > emitFrom) parts.push(buf.subarray(emitFrom, i));
         parts.push(this.replacement);
-        i += match.length;
+        i = maskEnd;
         emitFrom = i;
       } else i++;
     }
