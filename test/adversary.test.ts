@@ -1,6 +1,8 @@
 // Hostile conditions found in review: what a flaky machine or an awkward user does to the CLI.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BIN, Sandbox } from './helpers.js';
 
 let sb: Sandbox;
@@ -67,4 +69,47 @@ test('run: overlapping values are masked as one span, also when written in piece
   const script = 'process.stdout.write("abcdefgh12|"); setTimeout(() => process.stdout.write("abcdef"), 100); setTimeout(() => process.stdout.write("gh12 abcdefgh1\\n"), 200);';
   const r = await sb.run('kms', 'run', '--env', 'A=kms://ov1', '--env', 'B=kms://ov2', '--', process.execPath, '-e', script);
   expect(r).toEqual({ code: 0, stdout: '<concealed by aliyun>|<concealed by aliyun> <concealed by aliyun>1\n', stderr: '' });
+});
+
+describe('inject', () => {
+  test('a placeholder without its closing }} is an error naming the line, and no file is written', async () => {
+    const tpl = join(sb.root, 'open.tpl');
+    const out = join(sb.root, 'open.out');
+    writeFileSync(tpl, 'a={{ kms://x }}\nb={{ kms://x\nc={{ not.ours }}\n');
+    expect(await sb.run('kms', 'inject', '-i', tpl, '-o', out)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `ERROR: -i ${tpl}: line 2: a {{ kms://… placeholder has no closing }} right after its reference (a reference holds no spaces)\n`,
+    });
+    expect(existsSync(out)).toBe(false);
+    writeFileSync(tpl, 'a={{ kms://x y }}');
+    expect((await sb.run('kms', 'inject', '-i', tpl)).code).toBe(2);
+    // Other engines' placeholders are text.
+    writeFileSync(tpl, 'a={{ kms://x }} {{ other }}');
+    expect(await sb.run('kms', 'inject', '-i', tpl)).toEqual({ code: 0, stdout: 'a=hello {{ other }}', stderr: '' });
+  });
+
+  test('-o never replaces a symbolic link, a pipe or a directory with a file of values', async () => {
+    const tpl = join(sb.root, 'plain.tpl');
+    writeFileSync(tpl, 'v={{ kms://x }}\n');
+    const target = join(sb.root, 'target');
+    writeFileSync(target, 'kept');
+    const link = join(sb.root, 'link');
+    symlinkSync(target, link);
+    const fifo = join(sb.root, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const [path, kind] of [[link, 'a symbolic link'], [fifo, 'a device, pipe or socket'], [sb.root, 'a directory']]) {
+      expect(await sb.run('kms', 'inject', '-i', tpl, '-o', path)).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `ERROR: -o ${path}: is ${kind}, which inject does not replace; give a regular file's path, or write to stdout and redirect it\n`,
+      });
+    }
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('kept');
+    // A regular file is replaced, 0600.
+    expect(await sb.run('kms', 'inject', '-i', tpl, '-o', target)).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(readFileSync(target, 'utf8')).toBe('v=hello\n');
+  });
 });

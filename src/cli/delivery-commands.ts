@@ -1,7 +1,7 @@
 // `aliyun kms get | run | export | inject`: thin command programs over src/delivery. Root flags
 // (--profile, --region, --backend, --endpoint, credentials …) are picked out of the command line and
 // parsed by the root grammar, so they mean here what they mean for the API commands.
-import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CliError } from '../core/errors.js';
@@ -323,7 +323,25 @@ async function inject(argv: string[], io: Io, host: PluginHost): Promise<number>
     } catch (e: any) {
       throw new CliError(`-i ${input}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`, 2);
     }
-    const template = parseTemplate(bytes);
+    let template: ReturnType<typeof parseTemplate>;
+    try {
+      template = parseTemplate(bytes);
+    } catch (e) {
+      if (e instanceof MalformedReference) throw new CliError(`-i ${input}: ${e.message}`, 2);
+      throw e;
+    }
+    // OUT is replaced by a rename: a device (-o /dev/null), a pipe or a symbolic link would be
+    // replaced too, with a file holding the values. Only a regular file, or a new one, is written.
+    if (output !== undefined) {
+      let kind: string | undefined;
+      try {
+        const st = lstatSync(output);
+        kind = st.isFile() ? undefined : st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a directory' : 'a device, pipe or socket';
+      } catch {
+        /* a new file */
+      }
+      if (kind) throw new CliError(`-o ${output}: is ${kind}, which inject does not replace; give a regular file's path, or write to stdout and redirect it`, 2);
+    }
     const { backend, region } = await host.chooseBackend(rootArgs(host, p.root));
     const values = template.refs.length ? await resolveAll(template.refs, backend, region) : [];
     const out = renderTemplate(
