@@ -1,7 +1,7 @@
 // Hostile conditions found in review: what a flaky machine or an awkward user does to the CLI.
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, lstatSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, Sandbox } from './helpers.js';
 
@@ -111,5 +111,16 @@ describe('inject', () => {
     // A regular file is replaced, 0600.
     expect(await sb.run('kms', 'inject', '-i', tpl, '-o', target)).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(readFileSync(target, 'utf8')).toBe('v=hello\n');
+  });
+});
+
+test('a config.json that starts with a byte order mark: the error quotes the byte as Go does', async () => {
+  const home = join(sb.root, 'bom-home');
+  mkdirSync(join(home, '.aliyun'), { recursive: true });
+  writeFileSync(join(home, '.aliyun', 'config.json'), Buffer.from('\xef\xbb\xbf{}', 'latin1'));
+  expect(await sb.runWith({ HOME: home }, 'kms', 'ListSecrets')).toEqual({
+    code: 3,
+    stdout: '',
+    stderr: "ERROR: load current configuration failed init config failed invalid character 'ï' looking for beginning of value\n\nConfiguration failed, use `aliyun configure` to configure it\n",
   });
 });
