@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
 import { BIN, Sandbox } from './helpers.js';
 
 let sb: Sandbox;
@@ -123,4 +124,21 @@ test('a config.json that starts with a byte order mark: the error quotes the byt
     stdout: '',
     stderr: "ERROR: load current configuration failed init config failed invalid character 'ï' looking for beginning of value\n\nConfiguration failed, use `aliyun configure` to configure it\n",
   });
+});
+
+test('export dotenv: a value with a carriage return that needs single quotes is refused, never changed', async () => {
+  const file = join(sb.root, 'cr-secret');
+  writeFileSync(file, 'a\rb\r\nc\\nd "q" $V');
+  expect((await sb.run('kms', 'CreateSecret', '--SecretName', 'cr', '--SecretData-FILE', file, '--VersionId', 'v1')).code).toBe(0);
+  expect(await sb.run('kms', 'export', '--format', 'dotenv', '--env', 'C=kms://cr')).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: 'ERROR: the value of C holds a carriage return together with ", \\, $ or `, which the dotenv format cannot write exactly; use --format json or --format shell\n',
+  });
+  // Without those characters the double-quoted form carries the CR as \r, which dotenv reads back.
+  writeFileSync(file, 'a\rb\r\nc');
+  expect((await sb.run('kms', 'PutSecretValue', '--SecretName', 'cr', '--SecretData-FILE', file, '--VersionId', 'v2')).code).toBe(0);
+  const r = await sb.run('kms', 'export', '--format', 'dotenv', '--env', 'C=kms://cr');
+  expect(r.code).toBe(0);
+  expect(parseDotenv(r.stdout)).toEqual({ C: 'a\rb\r\nc' });
 });

@@ -10,11 +10,15 @@ export type Format = (typeof FORMATS)[number];
 /**
  * `VAR="..."` where the double-quoted form reads back exactly (dotenv turns `\n` and `\r` into line
  * breaks and leaves everything else as written): values holding `"`, `\`, `$` or a backtick use single
- * quotes (read raw, line breaks included), or backticks when they hold a single quote.
+ * quotes (read raw, line feeds included, but not a carriage return), or backticks when they hold a
+ * single quote.
  */
 export function dotenvLine(v: Variable): string {
   const s = v.value;
   if (!/["\\$`]/.test(s)) return `${v.name}="${s.replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
+  // dotenv reads the file with every CR LF and lone CR turned into LF first: a raw CR inside quotes is lost.
+  if (s.includes('\r'))
+    throw new ValueError(`the value of ${v.name} holds a carriage return together with ", \\, $ or \`, which the dotenv format cannot write exactly; use --format json or --format shell`);
   if (!s.includes("'")) return `${v.name}='${s}'`;
   if (!s.includes('`')) return `${v.name}=\`${s}\``;
   throw new ValueError(`the value of ${v.name} holds ", ', \` and a backslash or $ together, which the dotenv format cannot quote exactly; use --format json or --format shell`);
