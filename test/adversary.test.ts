@@ -142,3 +142,28 @@ test('export dotenv: a value with a carriage return that needs single quotes is 
   expect(r.code).toBe(0);
   expect(parseDotenv(r.stdout)).toEqual({ C: 'a\rb\r\nc' });
 });
+
+describe('the aliyun program itself (run as a program, not as `node bin/aliyun.cjs`)', () => {
+  const runProgram = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((res, rej) => {
+      const child = spawn(BIN, args, { env: sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+      child.on('error', rej);
+      child.on('close', (code) => res({ code: code ?? -1, stdout, stderr }));
+    });
+
+  test('--env-file is ours, not node\'s: a missing file is our error, a NODE_OPTIONS line does not reach our process', async () => {
+    const missing = join(sb.root, 'missing.env');
+    expect(await runProgram(['kms', 'run', '--env-file', missing, '--', 'true'])).toEqual({ code: 2, stdout: '', stderr: `ERROR: --env-file ${missing}: no such file\n` });
+    const marker = join(sb.root, 'node-options-ran');
+    const hook = join(sb.root, 'hook.js');
+    writeFileSync(hook, `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran')`);
+    const envFile = join(sb.root, 'with-node-options.env');
+    writeFileSync(envFile, `NODE_OPTIONS=--require ${hook}\nDB=kms://x\n`);
+    expect(await runProgram(['kms', 'run', `--env-file=${envFile}`, '--', 'sh', '-c', 'test "$DB" = hello && echo ok'])).toEqual({ code: 0, stdout: 'ok\n', stderr: '' });
+    expect(existsSync(marker)).toBe(false);
+  });
+});
