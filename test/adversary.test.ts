@@ -167,3 +167,9 @@ describe('the aliyun program itself (run as a program, not as `node bin/aliyun.c
     expect(existsSync(marker)).toBe(false);
   });
 });
+
+test('--env with a literal where a reference belongs: the literal (maybe a password) is not echoed', async () => {
+  const r = await sb.run('kms', 'export', '--format', 'json', '--env', 'DB_PASSWORD=hunter2-literal');
+  expect(r).toEqual({ code: 2, stdout: '', stderr: 'ERROR: --env DB_PASSWORD: the value is not a reference (kms://NAME[#FIELD] or a secret ARN); a literal value belongs in an --env-file\n' });
+  expect(r.stderr).not.toContain('hunter2');
+});

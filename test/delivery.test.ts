@@ -220,7 +220,7 @@ for (const mode of ['local', 'remote'] as const) {
           [['--env', 'X=kms://cfg'], 'ERROR: no command after -- (aliyun kms run [options] -- CMD [ARGS...])\n'],
           [['--env', 'X=kms://cfg', '--'], 'ERROR: no command after -- (aliyun kms run [options] -- CMD [ARGS...])\n'],
           [['echo', 'hi'], "ERROR: unexpected argument 'echo': put the command after -- (aliyun kms run [options] -- CMD [ARGS...])\n"],
-          [['--env', 'X=plain', '--', 'true'], "ERROR: --env X: malformed reference 'plain': expected kms://NAME[#FIELD] or a secret ARN\n"],
+          [['--env', 'X=plain', '--', 'true'], "ERROR: --env X: the value is not a reference (kms://NAME[#FIELD] or a secret ARN); a literal value belongs in an --env-file\n"],
           [['--env', '1X=kms://cfg', '--', 'true'], "ERROR: --env '1X=…': '1X' is not a variable name (letters, digits and _, or PREFIX_* for every key of a JSON secret)\n"],
         ];
         for (const [args, err] of cases) {
