@@ -173,3 +173,15 @@ test('--env with a literal where a reference belongs: the literal (maybe a passw
   expect(r).toEqual({ code: 2, stdout: '', stderr: 'ERROR: --env DB_PASSWORD: the value is not a reference (kms://NAME[#FIELD] or a secret ARN); a literal value belongs in an --env-file\n' });
   expect(r.stderr).not.toContain('hunter2');
 });
+
+test('run: variables larger than the system allows (E2BIG) are a clear error with exit 126, not a raw spawn error', async () => {
+  const file = join(sb.root, 'big-secret');
+  writeFileSync(file, 'v'.repeat(30000));
+  expect((await sb.run('kms', 'CreateSecret', '--SecretName', 'big', '--SecretData-FILE', file, '--VersionId', 'v1')).code).toBe(0);
+  const envs = Array.from({ length: 100 }, (_, i) => ['--env', `B${i}=kms://big`]).flat();
+  expect(await sb.run('kms', 'run', ...envs, '--', 'true')).toEqual({
+    code: 126,
+    stdout: '',
+    stderr: 'ERROR: cannot run true: the variables are larger than the system allows for a process environment (E2BIG); give big values through a file (aliyun kms inject)\n',
+  });
+});

@@ -46,7 +46,15 @@ function pipeMasked(from: NodeJS.ReadableStream, to: NodeJS.WriteStream, masker:
 
 export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, masking: { stdout: Masker; stderr: Masker } | undefined): Promise<ChildResult> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: masking ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(command, args, { env, stdio: masking ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
+    } catch (e: any) {
+      // E2BIG (values larger than the system's limit for a process's environment) is thrown here.
+      const why = e?.code === 'E2BIG' ? 'the variables are larger than the system allows for a process environment (E2BIG); give big values through a file (aliyun kms inject)' : (e?.code ?? String(e));
+      resolve({ code: 126, startError: `cannot run ${command}: ${why}` });
+      return;
+    }
     // Ctrl-C in a terminal already reaches CMD: the terminal signals its whole foreground process
     // group, CMD included. Passing SIGINT on as well would deliver it twice (a second Ctrl-C to many
     // programs means "stop cleaning up, exit now"), so it is passed on only when no terminal is involved.
