@@ -185,3 +185,12 @@ test('run: variables larger than the system allows (E2BIG) are a clear error wit
     stderr: 'ERROR: cannot run true: the variables are larger than the system allows for a process environment (E2BIG); give big values through a file (aliyun kms inject)\n',
   });
 });
+
+test('get: a key that holds a dot is reached with %2E, and the error for #a.b says so', async () => {
+  expect((await sb.run('kms', 'CreateSecret', '--SecretName', 'dots', '--SecretData', '{"a.b":"flat","x":{"y.z":"deep"}}', '--VersionId', 'v1')).code).toBe(0);
+  expect(await sb.run('kms', 'get', 'dots#a%2Eb')).toEqual({ code: 0, stdout: 'flat', stderr: '' });
+  expect(await sb.run('kms', 'get', 'dots#x.y%2Ez')).toEqual({ code: 0, stdout: 'deep', stderr: '' });
+  expect(await sb.run('kms', 'get', 'dots#a.b')).toEqual({ code: 4, stdout: '', stderr: "ERROR: dots#a.b: secret dots has no field a (the key 'a.b' holds a dot: write #a%2Eb)\n" });
+  expect(await sb.run('kms', 'get', 'dots#x.y.z')).toEqual({ code: 4, stdout: '', stderr: "ERROR: dots#x.y.z: secret dots has no field x.y (the key 'y.z' holds a dot: write #x.y%2Ez)\n" });
+  expect((await sb.run('kms', 'get', 'dots#q.r')).stderr).toBe('ERROR: dots#q.r: secret dots has no field q\n');
+});
