@@ -194,3 +194,8 @@ test('get: a key that holds a dot is reached with %2E, and the error for #a.b sa
   expect(await sb.run('kms', 'get', 'dots#x.y.z')).toEqual({ code: 4, stdout: '', stderr: "ERROR: dots#x.y.z: secret dots has no field x.y (the key 'y.z' holds a dot: write #x.y%2Ez)\n" });
   expect((await sb.run('kms', 'get', 'dots#q.r')).stderr).toBe('ERROR: dots#q.r: secret dots has no field q\n');
 });
+
+test('run: when our reader goes away, the command gets SIGPIPE as in a plain pipeline (yes | head), and its status is ours', async () => {
+  const r = await runTo('closed', ['kms', 'run', '--env', 'X=kms://x', '--', 'yes']);
+  expect(r).toEqual({ code: 141, stderr: '' });
+});

@@ -14,11 +14,13 @@ export interface ChildResult {
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Copies a child's stream to ours through a masker, respecting back-pressure; ignores a closed reader (EPIPE). */
-function pipeMasked(from: NodeJS.ReadableStream, to: NodeJS.WriteStream, masker: Masker): Promise<void> {
+function pipeMasked(from: NodeJS.ReadableStream, to: NodeJS.WriteStream, masker: Masker, onBroken: () => void): Promise<void> {
   let broken = false;
   to.on('error', () => {
-    // Our reader went away (`aliyun kms run -- yes | head -1`): close the child's pipe too, so that
-    // it gets EPIPE/SIGPIPE as it would have without us in between.
+    // Our reader went away (`aliyun kms run -- yes | head -1`): the child gets the SIGPIPE it would
+    // have got without us in between (closing its pipe alone, a socket, gives it ECONNRESET instead),
+    // and its pipe is closed for a child that ignores SIGPIPE.
+    if (!broken) onBroken();
     broken = true;
     (from as NodeJS.ReadableStream & { destroy(): void }).destroy();
     resolveCopy();
@@ -74,7 +76,14 @@ export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv
       return [sig, h] as const;
     });
     const stopForwarding = () => handlers.forEach(([sig, h]) => process.off(sig, h));
-    const copies = masking ? [pipeMasked(child.stdout!, process.stdout, masking.stdout), pipeMasked(child.stderr!, process.stderr, masking.stderr)] : [];
+    const sigpipe = () => {
+      try {
+        child.kill('SIGPIPE');
+      } catch {
+        /* gone */
+      }
+    };
+    const copies = masking ? [pipeMasked(child.stdout!, process.stdout, masking.stdout, sigpipe), pipeMasked(child.stderr!, process.stderr, masking.stderr, sigpipe)] : [];
     child.on('error', (e: NodeJS.ErrnoException) => {
       stopForwarding();
       const code = e.code === 'ENOENT' ? 127 : 126;
