@@ -199,3 +199,12 @@ test('run: when our reader goes away, the command gets SIGPIPE as in a plain pip
   const r = await runTo('closed', ['kms', 'run', '--env', 'X=kms://x', '--', 'yes']);
   expect(r).toEqual({ code: 141, stderr: '' });
 });
+
+test('export github: no ::add-mask:: for lines under 4 characters (a JSON secret\'s braces would hide every brace in the log)', async () => {
+  expect((await sb.run('kms', 'CreateSecret', '--SecretName', 'pretty', '--SecretData', '{\n  "user": "admin"\n}', '--VersionId', 'v1')).code).toBe(0);
+  expect((await sb.run('kms', 'CreateSecret', '--SecretName', 'tiny', '--SecretData', 'abc', '--VersionId', 'v1')).code).toBe(0);
+  const ghEnv = join(sb.root, 'github-env');
+  const r = await sb.runWith({ GITHUB_ENV: ghEnv }, 'kms', 'export', '--format', 'github', '--env', 'P=kms://pretty', '--env', 'T=kms://tiny');
+  expect(r).toEqual({ code: 0, stdout: '::add-mask::  "user": "admin"\n', stderr: 'warning: the value of T is shorter than 4 characters and is not masked\n' });
+  expect(readFileSync(ghEnv, 'utf8')).toMatch(/^P<<(ghadelimiter_[0-9a-f]{32})\n\{\n {2}"user": "admin"\n\}\n\1\nT<<(ghadelimiter_[0-9a-f]{32})\nabc\n\2\n$/);
+});

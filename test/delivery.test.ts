@@ -342,7 +342,8 @@ for (const mode of ['local', 'remote'] as const) {
         expect(readFileSync(ghEnv, 'utf8')).toBe('EXISTING=1\n');
         const ok = await run('export', ['--format', 'github', '--env', 'PW=kms://cfg?version-id=v1#pwd', '--env', 'M=kms://multi'], { GITHUB_ENV: ghEnv });
         expect([ok.code, ok.stderr]).toEqual([0, '']);
-        expect(ok.stdout.toString()).toBe(['p"a$s\\w', 'ord', 'line one', 'line "two" with $HOME and `x` and \\n', '  ünïcödé ✓ 🗝'].map((l) => `::add-mask::${l}\n`).join(''));
+        // 'ord' (the second line of PW) is shorter than 4 characters: not masked, as by `run`.
+        expect(ok.stdout.toString()).toBe(['p"a$s\\w', 'line one', 'line "two" with $HOME and `x` and \\n', '  ünïcödé ✓ 🗝'].map((l) => `::add-mask::${l}\n`).join(''));
         const text = readFileSync(ghEnv, 'utf8');
         // Parse as the runner does: NAME<<DELIM, lines, DELIM.
         const parsed: Record<string, string> = {};

@@ -261,7 +261,7 @@ async function exportCommand(argv: string[], io: Io, host: PluginHost): Promise<
       return 0;
     }
     // Masks first: the runner hides the values before anything could print them.
-    io.out(githubMasks(vars));
+    io.out(githubMasks(vars, (name) => io.err(`warning: the value of ${name} is shorter than ${MIN_MASKED_LENGTH} characters and is not masked\n`)));
     try {
       appendFileSync(githubEnv!, githubEnvEntries(vars));
     } catch (e: any) {
