@@ -208,3 +208,10 @@ test('export github: no ::add-mask:: for lines under 4 characters (a JSON secret
   expect(r).toEqual({ code: 0, stdout: '::add-mask::  "user": "admin"\n', stderr: 'warning: the value of T is shorter than 4 characters and is not masked\n' });
   expect(readFileSync(ghEnv, 'utf8')).toMatch(/^P<<(ghadelimiter_[0-9a-f]{32})\n\{\n {2}"user": "admin"\n\}\n\1\nT<<(ghadelimiter_[0-9a-f]{32})\nabc\n\2\n$/);
 });
+
+test('run: a value with <, > or & is masked in the JSON that Go programs write (\\u003c, \\u003e, \\u0026)', async () => {
+  expect((await sb.run('kms', 'CreateSecret', '--SecretName', 'html', '--SecretData', 'pa<ss>&wörd', '--VersionId', 'v1')).code).toBe(0);
+  const script = 'console.log(JSON.stringify({ v: process.env.H }).replace(/[<>&]/g, (c) => "\\\\u00" + c.charCodeAt(0).toString(16)))';
+  const r = await sb.run('kms', 'run', '--env', 'H=kms://html', '--', process.execPath, '-e', script);
+  expect(r).toEqual({ code: 0, stdout: '{"v":"<concealed by aliyun>"}\n', stderr: '' });
+});

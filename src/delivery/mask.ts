@@ -8,6 +8,8 @@ export const CONCEALED = '<concealed by aliyun>';
 export const MIN_MASKED_LENGTH = 4;
 
 const nonAscii = (s: string) => s.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+/** Go's encoding/json (the default of Go programs, the real aliyun CLI included) also escapes <, > and &. */
+const goHtmlSafe = (s: string) => s.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 
 /** The strings that reveal a value: itself, each line of it, its JSON-escaped forms. */
 export function maskStrings(value: string): string[] {
@@ -20,11 +22,14 @@ export function maskStrings(value: string): string[] {
   const escaped = JSON.stringify(value).slice(1, -1);
   add(escaped);
   add(nonAscii(escaped));
+  add(goHtmlSafe(escaped));
+  add(goHtmlSafe(nonAscii(escaped)));
   // The lines of a value also appear JSON-escaped one by one (e.g. a log line quoting one of them).
   for (const line of value.split(/\r?\n|\r/)) {
     const e = JSON.stringify(line).slice(1, -1);
     add(e);
     add(nonAscii(e));
+    add(goHtmlSafe(e));
   }
   return [...out];
 }
