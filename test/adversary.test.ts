@@ -215,3 +215,14 @@ test('run: a value with <, > or & is masked in the JSON that Go programs write (
   const r = await sb.run('kms', 'run', '--env', 'H=kms://html', '--', process.execPath, '-e', script);
   expect(r).toEqual({ code: 0, stdout: '{"v":"<concealed by aliyun>"}\n', stderr: '' });
 });
+
+test('configure: a config.json that cannot be written is one line naming it, after the real CLI\'s prefix (config/configure_set.go)', async () => {
+  const file = join(sb.root, 'a-file');
+  writeFileSync(file, 'x');
+  const path = join(file, 'config.json');
+  expect(await sb.run('configure', 'set', '--config-path', path, '--profile', 'p', '--mode', 'AK', '--access-key-id', 'a', '--access-key-secret', 'b', '--region', 'cn-hangzhou')).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `ERROR: save configuration failed failed to write config "${path}": a part of the path is not a directory\n`,
+  });
+});
