@@ -226,3 +226,7 @@ test('configure: a config.json that cannot be written is one line naming it, aft
     stderr: `ERROR: save configuration failed failed to write config "${path}": a part of the path is not a directory\n`,
   });
 });
+
+test("run -- '': an empty command name is 'command not found' (127), as in a shell", async () => {
+  expect(await sb.run('kms', 'run', '--', '')).toEqual({ code: 127, stdout: '', stderr: "ERROR: cannot run '': command not found\n" });
+});

@@ -53,6 +53,8 @@ export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv
       child = spawn(command, args, { env, stdio: masking ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
     } catch (e: any) {
       // E2BIG (values larger than the system's limit for a process's environment) is thrown here.
+      // An empty command name is refused here too: like a shell, "command not found" (127).
+      if (command === '') return resolve({ code: 127, startError: "cannot run '': command not found" });
       const why = e?.code === 'E2BIG' ? 'the variables are larger than the system allows for a process environment (E2BIG); give big values through a file (aliyun kms inject)' : (e?.code ?? String(e));
       resolve({ code: 126, startError: `cannot run ${command}: ${why}` });
       return;
