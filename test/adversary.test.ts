@@ -230,3 +230,9 @@ test('configure: a config.json that cannot be written is one line naming it, aft
 test("run -- '': an empty command name is 'command not found' (127), as in a shell", async () => {
   expect(await sb.run('kms', 'run', '--', '')).toEqual({ code: 127, stdout: '', stderr: "ERROR: cannot run '': command not found\n" });
 });
+
+test('run: a line of a multi-line value that is mostly blanks (`  },`) is not masked everywhere; its real lines are', async () => {
+  expect((await sb.run('kms', 'CreateSecret', '--SecretName', 'pem', '--SecretData', '{\n  "k": {\n    "p": "s3cret-pw"\n  },\n  "z": 1\n}', '--VersionId', 'v1')).code).toBe(0);
+  const r = await sb.run('kms', 'run', '--env', 'J=kms://pem', '--', 'printf', '%s\\n', '  },', '    "p": "s3cret-pw"', '  "z": 1');
+  expect(r).toEqual({ code: 0, stdout: '  },\n<concealed by aliyun>\n<concealed by aliyun>\n', stderr: '' });
+});

@@ -18,14 +18,17 @@ export function maskStrings(value: string): string[] {
     if ([...s].length >= MIN_MASKED_LENGTH) out.add(s);
   };
   add(value);
-  for (const line of value.split(/\r?\n|\r/)) add(line);
+  // A line counts by what it holds besides blanks: `  },` of a pretty-printed JSON secret would
+  // otherwise conceal every `  },` the command prints.
+  const lines = value.split(/\r?\n|\r/).filter((line) => [...line.trim()].length >= MIN_MASKED_LENGTH);
+  for (const line of lines) add(line);
   const escaped = JSON.stringify(value).slice(1, -1);
   add(escaped);
   add(nonAscii(escaped));
   add(goHtmlSafe(escaped));
   add(goHtmlSafe(nonAscii(escaped)));
   // The lines of a value also appear JSON-escaped one by one (e.g. a log line quoting one of them).
-  for (const line of value.split(/\r?\n|\r/)) {
+  for (const line of lines) {
     const e = JSON.stringify(line).slice(1, -1);
     add(e);
     add(nonAscii(e));
