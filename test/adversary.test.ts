@@ -236,3 +236,8 @@ test('run: a line of a multi-line value that is mostly blanks (`  },`) is not ma
   const r = await sb.run('kms', 'run', '--env', 'J=kms://pem', '--', 'printf', '%s\\n', '  },', '    "p": "s3cret-pw"', '  "z": 1');
   expect(r).toEqual({ code: 0, stdout: '  },\n<concealed by aliyun>\n<concealed by aliyun>\n', stderr: '' });
 });
+
+test('get --version-stage "" (an unset variable) is refused, not read as the current version', async () => {
+  expect(await sb.run('kms', 'get', 'x', '--version-stage', '')).toEqual({ code: 2, stdout: '', stderr: 'ERROR: --version-stage needs a value (it was given empty)\n' });
+  expect(await sb.run('kms', 'get', 'x', '--version-id=')).toEqual({ code: 2, stdout: '', stderr: 'ERROR: --version-id needs a value (it was given empty)\n' });
+});

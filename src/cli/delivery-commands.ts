@@ -199,6 +199,8 @@ async function get(argv: string[], io: Io, host: PluginHost): Promise<number> {
     if ((stage !== undefined || id !== undefined) && (ref.versionStage !== undefined || ref.versionId !== undefined))
       throw new CliError('give the version in the reference or with --version-stage/--version-id, not both', 2);
     if (stage !== undefined && id !== undefined) throw new CliError('give --version-stage or --version-id, not both', 2);
+    // `--version-stage "$STAGE"` with STAGE unset must not quietly read the current version.
+    if (stage === '' || id === '') throw new CliError(`--${stage === '' ? 'version-stage' : 'version-id'} needs a value (it was given empty)`, 2);
     if (stage !== undefined) ref.versionStage = stage;
     if (id !== undefined) ref.versionId = id;
     const { backend, region } = await host.chooseBackend(rootArgs(host, p.root));
