@@ -144,7 +144,8 @@ test('version, usage and help need no configuration', async () => {
   expect(product.code).toBe(0);
   expect(product.stdout).toContain('\nProduct: Kms (KeyManagementService)\nVersion: 2016-01-20 \n\nAvailable Api List: \n');
   expect(product.stdout).toContain('\n  GetSecretValue                   Queries a secret value.\n');
-  expect(product.stdout.endsWith('\nRun `aliyun kms <ApiName> --help` to get more information about this API\n')).toBe(true);
+  // Our own commands follow the API list (test/adversary.test.ts), which keeps the real CLI's format.
+  expect(product.stdout).toContain('\n  UpdateSecretVersionStage         Updates the stage label that marks a secret version.\n\nRun `aliyun kms <ApiName> --help` to get more information about this API\n\n');
 
   const api = await sb.run('help', 'kms', 'DeleteSecret');
   expect(api).toEqual(await sb.run('kms', 'DeleteSecret', '--help'));

@@ -191,7 +191,7 @@ async function configureSet(a: ParsedArgs): Promise<number> {
   if (existing) cfg.profiles = cfg.profiles.map((p) => (p === existing ? profile : p));
   else cfg.profiles.push(profile);
   cfg.current = name;
-  await writeConfigFile(path, cfg);
+  await saveConfig(path, cfg, 'save configuration failed ');
   return 0;
 }
 
@@ -381,8 +381,22 @@ async function configureDelete(a: ParsedArgs, io: Io): Promise<number> {
   if (rest.length === cfg.profiles.length) throw new CliError(`error: configuration profile \`${name}\` not found`);
   cfg.profiles = rest;
   if (cfg.current === name) cfg.current = rest[0]?.name ?? 'default';
-  await writeConfigFile(path, cfg);
+  await saveConfig(path, cfg, 'error: save configuration failed ');
   return 0;
+}
+
+/**
+ * Writes config.json; a failure (a full disk, a read-only directory) is one line naming the file,
+ * after the real CLI's prefix for the command (config/configure_set.go, configure_delete.go,
+ * configure_switch.go; configure.go returns the error bare), never a stack trace.
+ */
+async function saveConfig(path: string, cfg: ConfigFile, prefix: string): Promise<void> {
+  try {
+    await writeConfigFile(path, cfg);
+  } catch (e: any) {
+    const why = e?.code === 'ENOSPC' ? 'no space left on device' : e?.code === 'EACCES' || e?.code === 'EPERM' ? 'permission denied' : e?.code === 'EROFS' ? 'read-only file system' : e?.code === 'ENOTDIR' ? 'a part of the path is not a directory' : (e?.code ?? String(e?.message ?? e));
+    throw new CliError(`${prefix}failed to write config "${path}": ${why}`);
+  }
 }
 
 async function configureSwitch(a: ParsedArgs, io: Io): Promise<number> {
@@ -394,7 +408,7 @@ async function configureSwitch(a: ParsedArgs, io: Io): Promise<number> {
   const { cfg, path } = loaded;
   if (!cfg.profiles.some((p) => p?.name === name)) throw new CliError(`the profile \`${name}\` is inexist`);
   cfg.current = name;
-  await writeConfigFile(path, cfg);
+  await saveConfig(path, cfg, 'save configuration failed: ');
   io.out(`The default profile is \`${name}\` now.\n`);
   return 0;
 }
@@ -503,7 +517,7 @@ async function configureInteractive(a: ParsedArgs, io: Io): Promise<number> {
   if (isNew) cfg.profiles.push(next);
   else cfg.profiles = cfg.profiles.map((p) => (p?.name === name ? next : p));
   cfg.current = name;
-  await writeConfigFile(path, cfg);
+  await saveConfig(path, cfg, '');
   io.out('Done.\n');
   io.out(await checkProfile(next, path));
   return 0;

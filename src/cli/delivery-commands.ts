@@ -1,7 +1,7 @@
 // `aliyun kms get | run | export | inject`: thin command programs over src/delivery. Root flags
 // (--profile, --region, --backend, --endpoint, credentials …) are picked out of the command line and
 // parsed by the root grammar, so they mean here what they mean for the API commands.
-import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CliError } from '../core/errors.js';
@@ -130,13 +130,7 @@ function rootArgs(host: PluginHost, tokens: string[]): ParsedArgs {
 
 /** Maps delivery failures to the documented exit codes: 2 usage, 4 not found, 1 the rest. */
 async function guarded(fn: () => Promise<number>): Promise<number> {
-  // A reader that stops early (`aliyun kms get big | head -c 10`) is not our error.
-  // Any other write failure (a full disk behind `> file`) must not pass for success.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') return;
-    process.stderr.write(`ERROR: cannot write to stdout: ${e.code === 'ENOSPC' ? 'no space left on device' : (e.code ?? e.message)}\n`);
-    process.exitCode = 1;
-  });
+  // Write errors on stdout (a full disk, a reader that stopped early) are handled in main.ts.
   try {
     return await fn();
   } catch (e) {
@@ -205,6 +199,8 @@ async function get(argv: string[], io: Io, host: PluginHost): Promise<number> {
     if ((stage !== undefined || id !== undefined) && (ref.versionStage !== undefined || ref.versionId !== undefined))
       throw new CliError('give the version in the reference or with --version-stage/--version-id, not both', 2);
     if (stage !== undefined && id !== undefined) throw new CliError('give --version-stage or --version-id, not both', 2);
+    // `--version-stage "$STAGE"` with STAGE unset must not quietly read the current version.
+    if (stage === '' || id === '') throw new CliError(`--${stage === '' ? 'version-stage' : 'version-id'} needs a value (it was given empty)`, 2);
     if (stage !== undefined) ref.versionStage = stage;
     if (id !== undefined) ref.versionId = id;
     const { backend, region } = await host.chooseBackend(rootArgs(host, p.root));
@@ -267,7 +263,7 @@ async function exportCommand(argv: string[], io: Io, host: PluginHost): Promise<
       return 0;
     }
     // Masks first: the runner hides the values before anything could print them.
-    io.out(githubMasks(vars));
+    io.out(githubMasks(vars, (name) => io.err(`warning: the value of ${name} is shorter than ${MIN_MASKED_LENGTH} characters and is not masked\n`)));
     try {
       appendFileSync(githubEnv!, githubEnvEntries(vars));
     } catch (e: any) {
@@ -329,7 +325,25 @@ async function inject(argv: string[], io: Io, host: PluginHost): Promise<number>
     } catch (e: any) {
       throw new CliError(`-i ${input}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`, 2);
     }
-    const template = parseTemplate(bytes);
+    let template: ReturnType<typeof parseTemplate>;
+    try {
+      template = parseTemplate(bytes);
+    } catch (e) {
+      if (e instanceof MalformedReference) throw new CliError(`-i ${input}: ${e.message}`, 2);
+      throw e;
+    }
+    // OUT is replaced by a rename: a device (-o /dev/null), a pipe or a symbolic link would be
+    // replaced too, with a file holding the values. Only a regular file, or a new one, is written.
+    if (output !== undefined) {
+      let kind: string | undefined;
+      try {
+        const st = lstatSync(output);
+        kind = st.isFile() ? undefined : st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a directory' : 'a device, pipe or socket';
+      } catch {
+        /* a new file */
+      }
+      if (kind) throw new CliError(`-o ${output}: is ${kind}, which inject does not replace; give a regular file's path, or write to stdout and redirect it`, 2);
+    }
     const { backend, region } = await host.chooseBackend(rootArgs(host, p.root));
     const values = template.refs.length ? await resolveAll(template.refs, backend, region) : [];
     const out = renderTemplate(

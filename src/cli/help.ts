@@ -153,9 +153,25 @@ export function productHelp(withHead: boolean): string {
     `\nProduct: ${PRODUCT.name} (${productName()})\nVersion: ${PRODUCT.version} \n` +
     `${reset}\nAvailable Api List: \n${reset}` +
     KMS_API_NAMES.map((n) => green(`  ${n.padEnd(width)} ${apiSummary(n)}\n`)).join('') +
-    '\nRun `aliyun kms <ApiName> --help` to get more information about this API\n'
+    '\nRun `aliyun kms <ApiName> --help` to get more information about this API\n' +
+    t('\nCommands of this build (not in the real aliyun CLI):\n', '\n本实现附加的命令（官方 aliyun CLI 没有）:\n') +
+    OWN_COMMANDS.map(([n, en, zh]) => `  ${n.padEnd(width)} ${t(en, zh)}\n`).join('') +
+    t('\nRun `aliyun kms <command> --help` to get more information about a command\n', '\n运行 `aliyun kms <command> --help` 获取命令的更多信息\n')
   );
 }
+
+/**
+ * Our own commands after `kms` (the plug-in path, cli/plugins.ts), listed after the API list so that
+ * the list itself keeps the real CLI's format.
+ */
+const OWN_COMMANDS: [string, string, string][] = [
+  ['get', 'Print one secret value (or one field of a JSON secret), byte for byte.', '输出一个凭据值（或 JSON 凭据的一个字段），逐字节原样输出。'],
+  ['run', 'Run a command with secrets in its environment, masking them in its output.', '以凭据作为环境变量运行命令，并在其输出中屏蔽凭据值。'],
+  ['export', 'Write secrets as variables: dotenv, json, shell or github.', '将凭据输出为变量：dotenv、json、shell 或 github 格式。'],
+  ['inject', 'Fill the {{ kms://NAME }} placeholders of a template with secret values.', '用凭据值填充模板中的 {{ kms://NAME }} 占位符。'],
+  ['serve', 'Serve the local store over the KMS HTTP API.', '通过 KMS HTTP API 提供本地存储的服务。'],
+  ['store', 'Look after the local store (`store verify` checks every record).', '维护本地存储（`store verify` 检查每条记录）。'],
+];
 
 /**
  * `aliyun kms <Api> --help` (openapi/library.go printParameters): required first, then by name,

@@ -28,6 +28,24 @@ const io: Io = {
   err: (s) => process.stderr.write(s),
 };
 
+/**
+ * A failed write to stdout ends in a message and exit 1, never a stack trace: a full disk behind
+ * `> file` must not pass for success. A reader that stopped early (`| head -c1`, EPIPE) is not an
+ * error, as for cat or grep: the rest of the output is dropped and the exit code stays the command's.
+ * A failed write to stderr has nowhere to be reported; it must not crash the command either.
+ */
+function guardStdio(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') return;
+    const why = e.code === 'ENOSPC' ? 'no space left on device' : (e.code ?? e.message);
+    process.stderr.write(`ERROR: cannot write to stdout: ${why}\n`);
+    process.exitCode = 1;
+  });
+  process.stderr.on('error', () => {
+    process.exitCode ||= 1;
+  });
+}
+
 function checkExclusive(a: ParsedArgs): void {
   for (const def of ROOT_FLAGS) {
     if (!a.flags.has(def.name) || !def.excludes) continue;
@@ -246,8 +264,10 @@ function apiError(api: string): CliError {
 }
 
 // Exit only after stdout and stderr have drained, so piped output is never cut short.
+guardStdio();
 run(process.argv.slice(2))
   .catch((e) => reportError(e, io))
   .then((code) => {
-    process.exitCode = code;
+    // A write error reported while the command ran outranks its success.
+    process.exitCode = code || process.exitCode || 0;
   });

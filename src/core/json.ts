@@ -192,7 +192,12 @@ function quoteChar(text: string, i: number): string {
   const c = text.charCodeAt(i);
   if (c === 0x27) return "'\\''";
   if (c === 0x22) return `'"'`;
-  if (c >= 0x80) return `'\\x${Buffer.from(String.fromCodePoint(text.codePointAt(i)!))[0].toString(16)}'`;
+  if (c >= 0x80) {
+    // Go quotes the failing byte b as strconv.Quote(string(rune(b))): a Latin-1 character when
+    // printable (a BOM's 0xEF is 'ï'), else \u00XX (C1 controls, NBSP, soft hyphen).
+    const b = Buffer.from(String.fromCodePoint(text.codePointAt(i)!))[0];
+    return b < 0xa1 || b === 0xad ? `'\\u00${b.toString(16)}'` : `'${String.fromCharCode(b)}'`;
+  }
   const named: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v', 0x5c: '\\\\' };
   if (named[c]) return `'${named[c]}'`;
   if (c < 0x20 || c === 0x7f) return `'\\x${c.toString(16).padStart(2, '0')}'`;

@@ -14,11 +14,13 @@ export interface ChildResult {
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Copies a child's stream to ours through a masker, respecting back-pressure; ignores a closed reader (EPIPE). */
-function pipeMasked(from: NodeJS.ReadableStream, to: NodeJS.WriteStream, masker: Masker): Promise<void> {
+function pipeMasked(from: NodeJS.ReadableStream, to: NodeJS.WriteStream, masker: Masker, onBroken: () => void): Promise<void> {
   let broken = false;
   to.on('error', () => {
-    // Our reader went away (`aliyun kms run -- yes | head -1`): close the child's pipe too, so that
-    // it gets EPIPE/SIGPIPE as it would have without us in between.
+    // Our reader went away (`aliyun kms run -- yes | head -1`): the child gets the SIGPIPE it would
+    // have got without us in between (closing its pipe alone, a socket, gives it ECONNRESET instead),
+    // and its pipe is closed for a child that ignores SIGPIPE.
+    if (!broken) onBroken();
     broken = true;
     (from as NodeJS.ReadableStream & { destroy(): void }).destroy();
     resolveCopy();
@@ -46,7 +48,17 @@ function pipeMasked(from: NodeJS.ReadableStream, to: NodeJS.WriteStream, masker:
 
 export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, masking: { stdout: Masker; stderr: Masker } | undefined): Promise<ChildResult> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: masking ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(command, args, { env, stdio: masking ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
+    } catch (e: any) {
+      // E2BIG (values larger than the system's limit for a process's environment) is thrown here.
+      // An empty command name is refused here too: like a shell, "command not found" (127).
+      if (command === '') return resolve({ code: 127, startError: "cannot run '': command not found" });
+      const why = e?.code === 'E2BIG' ? 'the variables are larger than the system allows for a process environment (E2BIG); give big values through a file (aliyun kms inject)' : (e?.code ?? String(e));
+      resolve({ code: 126, startError: `cannot run ${command}: ${why}` });
+      return;
+    }
     // Ctrl-C in a terminal already reaches CMD: the terminal signals its whole foreground process
     // group, CMD included. Passing SIGINT on as well would deliver it twice (a second Ctrl-C to many
     // programs means "stop cleaning up, exit now"), so it is passed on only when no terminal is involved.
@@ -66,7 +78,14 @@ export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv
       return [sig, h] as const;
     });
     const stopForwarding = () => handlers.forEach(([sig, h]) => process.off(sig, h));
-    const copies = masking ? [pipeMasked(child.stdout!, process.stdout, masking.stdout), pipeMasked(child.stderr!, process.stderr, masking.stderr)] : [];
+    const sigpipe = () => {
+      try {
+        child.kill('SIGPIPE');
+      } catch {
+        /* gone */
+      }
+    };
+    const copies = masking ? [pipeMasked(child.stdout!, process.stdout, masking.stdout, sigpipe), pipeMasked(child.stderr!, process.stderr, masking.stderr, sigpipe)] : [];
     child.on('error', (e: NodeJS.ErrnoException) => {
       stopForwarding();
       const code = e.code === 'ENOENT' ? 127 : 126;

@@ -8,6 +8,8 @@ export const CONCEALED = '<concealed by aliyun>';
 export const MIN_MASKED_LENGTH = 4;
 
 const nonAscii = (s: string) => s.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+/** Go's encoding/json (the default of Go programs, the real aliyun CLI included) also escapes <, > and &. */
+const goHtmlSafe = (s: string) => s.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 
 /** The strings that reveal a value: itself, each line of it, its JSON-escaped forms. */
 export function maskStrings(value: string): string[] {
@@ -16,15 +18,21 @@ export function maskStrings(value: string): string[] {
     if ([...s].length >= MIN_MASKED_LENGTH) out.add(s);
   };
   add(value);
-  for (const line of value.split(/\r?\n|\r/)) add(line);
+  // A line counts by what it holds besides blanks: `  },` of a pretty-printed JSON secret would
+  // otherwise conceal every `  },` the command prints.
+  const lines = value.split(/\r?\n|\r/).filter((line) => [...line.trim()].length >= MIN_MASKED_LENGTH);
+  for (const line of lines) add(line);
   const escaped = JSON.stringify(value).slice(1, -1);
   add(escaped);
   add(nonAscii(escaped));
+  add(goHtmlSafe(escaped));
+  add(goHtmlSafe(nonAscii(escaped)));
   // The lines of a value also appear JSON-escaped one by one (e.g. a log line quoting one of them).
-  for (const line of value.split(/\r?\n|\r/)) {
+  for (const line of lines) {
     const e = JSON.stringify(line).slice(1, -1);
     add(e);
     add(nonAscii(e));
+    add(goHtmlSafe(e));
   }
   return [...out];
 }
@@ -58,6 +66,26 @@ export class Masker {
     return this.scan(buf, true);
   }
 
+  /**
+   * The end of the masked span that starts with a match at [start, end): patterns that begin inside
+   * the span and reach past it extend it. -1: one may still do so when more bytes arrive.
+   */
+  private extend(buf: Buffer, start: number, end: number, final: boolean): number {
+    const n = buf.length;
+    for (let j = start + 1; j < end; j++) {
+      for (const p of this.byFirstByte.get(buf[j]) ?? []) {
+        if (j + p.length <= end) break; // longest first: the rest end inside the span too
+        if (p.length > n - j) {
+          if (!final && buf.compare(p, 0, n - j, j, n) === 0) return -1;
+        } else if (buf.compare(p, 0, p.length, j, j + p.length) === 0) {
+          end = j + p.length;
+          break;
+        }
+      }
+    }
+    return end;
+  }
+
   private scan(buf: Buffer, final: boolean): Buffer {
     const parts: Buffer[] = [];
     let emitFrom = 0;
@@ -89,9 +117,16 @@ export class Masker {
         break;
       }
       if (match) {
+        // Values may overlap (`abcdefgh` and `cdefgh12` in `abcdefgh12`): the masked span grows to
+        // cover every match that starts inside it, so no tail of another value is left showing.
+        const maskEnd = this.extend(buf, i, i + match.length, final);
+        if (maskEnd < 0) {
+          this.pending = Buffer.from(buf.subarray(i));
+          break;
+        }
         if (i > emitFrom) parts.push(buf.subarray(emitFrom, i));
         parts.push(this.replacement);
-        i += match.length;
+        i = maskEnd;
         emitFrom = i;
       } else i++;
     }

@@ -76,9 +76,14 @@ function pick(ref: SecretRef, fetched: Fetched): Resolved {
   let v: JsonValue | undefined = parseJson(fetched.bytes.toString('utf8'));
   if (v === undefined) throw new NotFoundError(`${where} is not a JSON object, so it has no field ${ref.field.join('.')}`);
   const walked: string[] = [];
-  for (const key of ref.field) {
+  for (const [at, key] of ref.field.entries()) {
     walked.push(key);
-    if (!isObject(v) || !Object.hasOwn(v, key) || v[key] === undefined) throw new NotFoundError(`${where} has no field ${walked.join('.')}`);
+    if (!isObject(v) || !Object.hasOwn(v, key) || v[key] === undefined) {
+      // `#a.b` walks into `a`: a key that itself holds the dot is written with %2E.
+      const dotted = ref.field.slice(at).join('.');
+      const hint = isObject(v) && at < ref.field.length - 1 && Object.hasOwn(v, dotted) ? ` (the key '${dotted}' holds a dot: write #${[...ref.field.slice(0, at), dotted.replace(/\./g, '%2E')].join('.')})` : '';
+      throw new NotFoundError(`${where} has no field ${walked.join('.')}${hint}`);
+    }
     v = v[key];
   }
   return { ref, bytes: Buffer.from(fieldText(v), 'utf8'), object: isObject(v) ? v : undefined };

@@ -70,7 +70,9 @@ export function parseEnvFlag(spec: string): Source {
   const name = prefix ? target.slice(0, -1) : target;
   if (prefix ? !(name === '' || VAR_NAME.test(name)) : !VAR_NAME.test(name))
     throw new MalformedReference(`--env '${target}=…': '${target}' is not a variable name (letters, digits and _, or PREFIX_* for every key of a JSON secret)`);
-  if (!isReference(refText)) throw new MalformedReference(`--env ${target}: malformed reference '${refText}': expected kms://NAME[#FIELD] or a secret ARN`);
+  // Not echoed: `--env DB_PASSWORD=hunter2` is a literal secret typed where a reference belongs.
+  if (!isReference(refText))
+    throw new MalformedReference(`--env ${target}: the value is not a reference (kms://NAME[#FIELD] or a secret ARN); a literal value belongs in an --env-file`);
   return { name, prefix, ref: parseReference(refText), origin: '--env' };
 }
 
