@@ -16,6 +16,8 @@ const LAZY = {
   'src/backends/remote/index.ts': 'remote.cjs',
   'src/server/cli.ts': 'serve.cjs',
   'src/cli/subcommands.ts': 'subcommands.cjs',
+  // The server's writer thread, started by path (src/server/writes.ts).
+  'src/server/write-worker.ts': 'write-worker.cjs',
 };
 /** Packages that the start-up bundle imports lazily. */
 const VENDORED = { '@jmespath-community/jmespath': 'vendor/jmespath.cjs' };

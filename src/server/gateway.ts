@@ -4,7 +4,7 @@
 // gateway's errors of §4.6 (unstamped ServiceErrors; the server stamps them).
 import { timingSafeEqual } from 'node:crypto';
 import { ServiceError } from '../core/errors.js';
-import { signV1, stringToSignV1 } from '../core/signature.js';
+import { hmacSha1Base64, stringToSignV1 } from '../core/signature.js';
 import { ACS3_ALGORITHM, canonicalRequestV3, parseAuthorizationV3, sha256Hex, signV3, stringToSignV3 } from '../core/signature-v3.js';
 
 export const API_VERSION = '2016-01-20';
@@ -137,7 +137,7 @@ export class Gateway {
     const cred = this.credential(params.AccessKeyId);
     this.checkTime(params.Timestamp);
     const toSign = stringToSignV1(method, params);
-    if (!sameText(signV1(method, params, cred.accessKeySecret), params.Signature)) throw GatewayErrors.signatureMismatch(toSign);
+    if (!sameText(hmacSha1Base64(cred.accessKeySecret, toSign), params.Signature)) throw GatewayErrors.signatureMismatch(toSign);
     this.checkToken(cred, params.SecurityToken);
     this.checkNonceOnce(cred.accessKeyId, params.SignatureNonce);
     if (params.Format !== undefined && params.Format !== '' && params.Format.toUpperCase() !== 'JSON') throw GatewayErrors.xmlRefused();

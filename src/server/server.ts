@@ -5,6 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ServiceError, newRequestId } from '../core/errors.js';
 import { handleCall, isWriteAction } from '../backends/local/service.js';
+import { WriteRunner } from './writes.js';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalStore } from '../backends/local/store.js';
@@ -44,6 +45,8 @@ export interface RequestLogEntry {
 
 const JSON_TYPE = 'application/json;charset=utf-8';
 const DEFAULT_MAX_BODY = 1 << 20;
+/** Parsed secrets kept in memory (a few KiB each with their opened values): bounds the server's RSS. */
+const READ_CACHE_ENTRIES = 10_000;
 
 /** Errors the server answers itself: faults on demand and transport-level refusals. */
 export const ServerErrors = {
@@ -65,8 +68,15 @@ export class CurrentStore {
   private stamp: string;
 
   constructor(private readonly open: () => LocalStore) {
-    this.store = open();
+    this.store = this.openCaching();
     this.stamp = stampOf(this.headerPath);
+  }
+
+  /** Parsed records are kept between requests, each checked against the store's write counter. */
+  private openCaching(): LocalStore {
+    const store = this.open();
+    store.enableReadCache(READ_CACHE_ENTRIES);
+    return store;
   }
 
   private get headerPath(): string {
@@ -75,7 +85,7 @@ export class CurrentStore {
 
   get(): LocalStore {
     if (stampOf(this.headerPath) !== this.stamp) {
-      this.store = this.open();
+      this.store = this.openCaching();
       this.stamp = stampOf(this.headerPath);
     }
     return this.store;
@@ -97,6 +107,7 @@ export class KmsServer {
   private readonly store: CurrentStore;
   private inFlight = 0;
   private closing = false;
+  private readonly writes = new WriteRunner();
 
   constructor(private readonly opts: ServerOptions) {
     this.gateway = new Gateway(opts);
@@ -124,7 +135,8 @@ export class KmsServer {
       timer.unref();
       this.server.close(() => {
         clearTimeout(timer);
-        resolve();
+        // Every write in flight has been answered: the writer thread has nothing left to do.
+        void Promise.resolve(this.writes.close()).then(() => resolve());
       });
       this.server.closeIdleConnections();
     });
@@ -158,8 +170,8 @@ export class KmsServer {
       call = this.gateway.authenticate({ method: req.method ?? 'GET', rawQuery: q < 0 ? '' : url.slice(q + 1), headers: headerMap(req), body });
       const store = this.store.get();
       const { action, params, region } = call;
-      // A write waits for the store lock without blocking: reads go on being answered meanwhile.
-      const result = isWriteAction(action) ? await store.writeAsync(() => handleCall(store, action, params, region)) : handleCall(store, action, params, region);
+      // A write runs on the writer thread (lock, fsync): reads go on being answered meanwhile.
+      const result = isWriteAction(action) ? await this.writes.run(store, action, params, region) : handleCall(store, action, params, region);
       send(res, 200, result, String(result.RequestId), this.closing ? { Connection: 'close' } : {});
     } catch (e) {
       // The store lock held past the wait limit by another process: a retryable answer, not a fault of ours.

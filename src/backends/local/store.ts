@@ -6,6 +6,8 @@
 //   <dir>/.lock/                          inter-process write lock
 //   <dir>/regions/<region>/secrets/<sha256(name)>.json
 //   <dir>/regions/<region>/keys/<keyId>.json
+//   <dir>/regions/<region>/secrets.index, secrets.journal   the listing index (secret-index.ts)
+//   <dir>/generation                      a write counter for readers' caches (generation.ts)
 //
 // Metadata is plain JSON (as in the service, metadata is not secret); every secret value is sealed.
 import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -15,6 +17,8 @@ import { join } from 'node:path';
 import { AAD, DecryptError, deriveRootKey, newKey, newScryptParams, open, seal, type ScryptParams } from './crypto.js';
 import { DIR_MODE, ensureDir, removeFileDurably, removeTempFiles, withLock, withLockAsync, writeFileAtomic } from './fsutil.js';
 import type { Tag } from '../../operations/validators.js';
+import { changing, readGeneration } from './generation.js';
+import { SecretIndex, crashPoint, summaryOf, type IndexCache, type SecretListing } from './secret-index.js';
 
 export const STORE_FORMAT = 'aliyun-kms-local';
 export const STORE_VERSION = 1;
@@ -225,10 +229,67 @@ export class LocalStore {
   /** Serialises writers across processes. Readers never need it: files are replaced atomically. */
   write<T>(fn: () => T): T {
     if (this.lockHeld) return fn();
-    return withLock(this.lockDir, fn, () => this.removeTempFiles());
+    return withLock(
+      this.lockDir,
+      () => {
+        this.lockHeld = true;
+        try {
+          return fn();
+        } finally {
+          this.lockHeld = false;
+        }
+      },
+      () => this.removeTempFiles(),
+    );
   }
 
-  private lockHeld = false;
+  /** True while this process holds the lock and runs a writer: reads then bypass the cache. */
+  lockHeld = false;
+
+  /** Parsed secret records by region and name (off unless enabled: a CLI call reads each once). */
+  private readCache?: Map<string, CachedRecord>;
+  private readCacheMax = 0;
+  /** Parsed listing indexes by region, for a long-lived process. */
+  readonly indexCaches = new Map<string, IndexCache>();
+
+  /**
+   * Keeps up to `maxEntries` parsed records between calls (the server). A record is served from
+   * memory only while the store's write counter (generation.ts) is where it was when the file was
+   * read; after any write its file is read again and parsed again only if its bytes changed.
+   */
+  get cachesReads(): boolean {
+    return this.readCache !== undefined;
+  }
+
+  enableReadCache(maxEntries: number): void {
+    this.readCache = new Map();
+    this.readCacheMax = maxEntries;
+  }
+
+  /** A secret's file, through the cache when it is on. */
+  readRecord<T>(key: string, path: string, parse: (bytes: Buffer | undefined) => T | undefined): T | undefined {
+    const cache = this.readCache;
+    if (!cache || this.lockHeld) return parse(readOrUndefined(path));
+    const before = readGeneration(this.dir);
+    const hit = cache.get(key);
+    if (hit && hit.gen === before && before % 2 === 0) return hit.value as T | undefined;
+    const bytes = readOrUndefined(path);
+    // Cached only if no writer was inside a change during our read (count even and unchanged).
+    const stable = before % 2 === 0 && readGeneration(this.dir) === before;
+    if (hit && (bytes === undefined ? hit.bytes === undefined : hit.bytes !== undefined && hit.bytes.equals(bytes))) {
+      if (stable) hit.gen = before;
+      return hit.value as T | undefined;
+    }
+    const value = parse(bytes);
+    if (stable) {
+      if (value !== undefined) deepFreeze(value);
+      cache.delete(key);
+      cache.set(key, { gen: before, bytes, value });
+      // Oldest first: a Map iterates in insertion order.
+      if (cache.size > this.readCacheMax) cache.delete(cache.keys().next().value!);
+    }
+    return value;
+  }
 
   /**
    * Runs `fn` (synchronous, so nothing else of this process interleaves) holding the lock, waiting
@@ -263,9 +324,35 @@ export class LocalStore {
   }
 }
 
+interface CachedRecord {
+  /** The write count the file was last known unchanged at. */
+  gen: number;
+  /** The file's bytes; undefined: no such file. */
+  bytes: Buffer | undefined;
+  value: unknown;
+}
+
+function readOrUndefined(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch (e: any) {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Cached records are shared between calls: a handler that tried to change one would throw. */
+function deepFreeze(v: any): void {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const k of Object.keys(v)) deepFreeze(v[k]);
+  }
+}
+
 export class RegionStore {
   readonly secretsDir: string;
   readonly keysDir: string;
+  readonly index: SecretIndex;
 
   constructor(
     readonly store: LocalStore,
@@ -274,6 +361,12 @@ export class RegionStore {
     const base = join(store.dir, 'regions', region);
     this.secretsDir = join(base, 'secrets');
     this.keysDir = join(base, 'keys');
+    this.index = new SecretIndex(
+      base,
+      this.secretsDir,
+      () => this.listSecrets(),
+      (name) => this.readSecret(name),
+    );
   }
 
   private readJson<T>(path: string, valid: (v: any) => boolean): T | undefined {
@@ -284,6 +377,10 @@ export class RegionStore {
       if (e.code === 'ENOENT') return undefined;
       throw e;
     }
+    return this.parseJson(path, text, valid);
+  }
+
+  private parseJson<T>(path: string, text: string, valid: (v: any) => boolean): T | undefined {
     let v: unknown;
     try {
       v = JSON.parse(text);
@@ -295,18 +392,38 @@ export class RegionStore {
   }
 
   readSecret(name: string): SecretRecord | undefined {
-    const rec = this.readJson<SecretRecord>(join(this.secretsDir, fileNameOf(name)), isSecretRecord);
+    const path = join(this.secretsDir, fileNameOf(name));
+    const rec = this.store.readRecord(`${this.region}\u0000${name}`, path, (bytes) =>
+      bytes === undefined ? undefined : this.parseJson<SecretRecord>(path, bytes.toString('utf8'), isSecretRecord),
+    );
     // Two names never share a file unless SHA-256 collides; check anyway.
     return rec && rec.name === name ? rec : undefined;
   }
 
+  /** Writes a secret's file; the listing index and the write counter move with it. */
   writeSecret(rec: SecretRecord): void {
     ensureDir(this.secretsDir);
-    writeFileAtomic(join(this.secretsDir, fileNameOf(rec.name)), JSON.stringify(rec));
+    this.index.change(rec.name, () => {
+      changing(this.store.dir, () => {
+        writeFileAtomic(join(this.secretsDir, fileNameOf(rec.name)), JSON.stringify(rec));
+        crashPoint('store:inside-change');
+      });
+      return summaryOf(rec);
+    });
   }
 
   removeSecret(name: string): void {
-    removeFileDurably(join(this.secretsDir, fileNameOf(name)));
+    this.index.change(name, () => {
+      changing(this.store.dir, () => removeFileDurably(join(this.secretsDir, fileNameOf(name))));
+      return null;
+    });
+  }
+
+  /** Every live or scheduled secret's listing fields, in listing order (read-only: may be shared). */
+  listSecretSummaries(): SecretListing {
+    let cache = this.store.indexCaches.get(this.region);
+    if (!cache && this.store.lockHeld === false && this.store.cachesReads) this.store.indexCaches.set(this.region, (cache = {}));
+    return this.index.list(cache);
   }
 
   /** Every record in a folder (temporary files of interrupted writes are not `.json`). */
@@ -338,7 +455,7 @@ export class RegionStore {
 
   writeKey(rec: KeyRecord): void {
     ensureDir(this.keysDir);
-    writeFileAtomic(join(this.keysDir, rec.keyId + '.json'), JSON.stringify(rec));
+    changing(this.store.dir, () => writeFileAtomic(join(this.keysDir, rec.keyId + '.json'), JSON.stringify(rec)));
   }
 
   listKeys(): KeyRecord[] {
