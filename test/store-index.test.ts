@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Sandbox } from './helpers.js';
 import { ServerProcess, signedCall } from './server.harness.js';
 
-jest.setTimeout(120_000);
+
 
 const names = (body: any): string[] => body.SecretList.Secret.map((x: any) => x.SecretName).sort();
 

@@ -163,8 +163,18 @@ function parseJournal(text: string): Journal | undefined {
 const COMPACT_MIN_BYTES = 64 * 1024;
 
 /** Parsed index files kept by a long-lived process (the server) and reused while unchanged. */
+interface ParsedJournal {
+  gen: number;
+  /** Bytes, as read. */
+  size: number;
+  events: JournalEvent[];
+  /** Names with an intent and no later commit: read from their files. */
+  pending: Set<string>;
+}
+
 export interface IndexCache {
   base?: { id: string; gen: number; rows: SecretSummary[] };
+  journal?: ParsedJournal;
   view?: { key: string; listing: SecretListing };
 }
 
@@ -284,44 +294,38 @@ export class SecretIndex {
   private tryIndex(cache?: IndexCache): SecretListing | undefined {
     const mtimeNow = dirMtime(this.secretsDir);
     // The journal before the index: an index replaced meanwhile is newer, and covers the journal.
-    const journalText = readText(this.journalPath);
-    const baseText = readText(this.indexPath);
-    if (baseText === undefined) return undefined;
-    const nl = baseText.indexOf('\n');
-    const header = parseHeader(baseText.slice(0, nl));
+    const journal = this.readJournal(cache);
+    const header = parseHeader(headAndTail(this.indexPath)?.head ?? '');
     if (!header) return undefined;
     let rows: SecretSummary[];
     if (cache?.base && cache.base.id === header.id) rows = cache.base.rows;
     else {
-      const parsed = parseJson(baseText.slice(nl + 1));
+      const text = readText(this.indexPath);
+      if (text === undefined) return undefined;
+      const nl = text.indexOf('\n');
+      const full = parseHeader(text.slice(0, nl));
+      // Replaced between our two reads: take the next attempt.
+      if (!full || full.id !== header.id) return undefined;
+      const parsed = parseJson(text.slice(nl + 1));
       if (!Array.isArray(parsed) || !parsed.every(isRow)) return undefined;
       rows = parsed.map(fromRow);
       if (cache) cache.base = { id: header.id, gen: header.gen, rows };
     }
-    let events: JournalEvent[] = [];
-    if (journalText !== undefined) {
-      const journal = parseJournal(journalText);
-      if (!journal) return undefined;
+    let j: ParsedJournal = { gen: header.gen, size: 0, events: [], pending: new Set() };
+    if (journal) {
       if (journal.gen > header.gen) return undefined;
-      if (journal.gen === header.gen) events = journal.events;
+      if (journal.gen === header.gen) j = journal;
     }
-    const last = events[events.length - 1];
+    const last = j.events[j.events.length - 1];
     if (!last || 'c' in last) {
       if ((last ? last.m : header.mtime) !== mtimeNow) return undefined;
     }
-    // The journal only grows while its generation lasts, so its length names its content.
-    const viewKey = `${header.id}:${events.length}:${journalText?.length ?? 0}`;
-    const pending = new Set<string>();
+    // The journal only grows while its generation lasts, so its size names its content.
+    const viewKey = `${header.id}:${j.gen}:${j.size}`;
+    if (j.pending.size === 0 && cache?.view?.key === viewKey) return cache.view.listing;
     const changed = new Map<string, SecretSummary | null>();
-    for (const e of events) {
-      if ('i' in e) pending.add(e.i);
-      else {
-        pending.delete(e.c);
-        changed.set(e.c, e.s && fromRow(e.s));
-      }
-    }
-    if (pending.size === 0 && cache?.view?.key === viewKey) return cache.view.listing;
-    for (const name of pending) {
+    for (const e of j.events) if ('c' in e) changed.set(e.c, e.s && fromRow(e.s));
+    for (const name of j.pending) {
       const rec = this.readOne(name);
       changed.set(name, rec ? summaryOf(rec) : null);
     }
@@ -333,7 +337,29 @@ export class SecretIndex {
       sorted.sort(byCreateThenName);
     }
     const listing = { sorted, anyPlannedDelete: sorted.some((s) => s.plannedDeleteTime !== undefined) };
-    if (cache && pending.size === 0) cache.view = { key: viewKey, listing };
+    if (cache && j.pending.size === 0) cache.view = { key: viewKey, listing };
     return listing;
+  }
+
+  /** The journal's events, parsed again only when its size or generation moved. */
+  private readJournal(cache?: IndexCache): ParsedJournal | undefined {
+    if (cache?.journal) {
+      const peek = headAndTail(this.journalPath);
+      if (!peek) return undefined;
+      const gen = parseJson(peek.head)?.gen;
+      if (gen === cache.journal.gen && peek.size === cache.journal.size) return cache.journal;
+    }
+    const text = readText(this.journalPath);
+    if (text === undefined) return undefined;
+    const parsed = parseJournal(text);
+    if (!parsed) return { gen: Infinity, size: 0, events: [], pending: new Set() };
+    const pending = new Set<string>();
+    for (const e of parsed.events) {
+      if ('i' in e) pending.add(e.i);
+      else pending.delete(e.c);
+    }
+    const j: ParsedJournal = { gen: parsed.gen, size: Buffer.byteLength(text), events: parsed.events, pending };
+    if (cache) cache.journal = j;
+    return j;
   }
 }

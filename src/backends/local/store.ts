@@ -414,7 +414,10 @@ export class RegionStore {
 
   removeSecret(name: string): void {
     this.index.change(name, () => {
-      changing(this.store.dir, () => removeFileDurably(join(this.secretsDir, fileNameOf(name))));
+      changing(this.store.dir, () => {
+        removeFileDurably(join(this.secretsDir, fileNameOf(name)));
+        crashPoint('store:inside-change');
+      });
       return null;
     });
   }
