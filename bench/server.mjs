@@ -100,6 +100,9 @@ const srv = await serve(mainStore);
 const sample = await post(srv.port, v1Path('GetSecretValue', { SecretName: `${PREFIX}1` }));
 const bare = await startServer([join(HERE, 'bare.mjs'), sample]);
 console.log(`1. signed GetSecretValue of a random one of ${SECRETS} secrets vs a bare node:http server answering a fixed GetSecretValue body`);
+// Warm-up (JIT, the server's record cache), not counted.
+load({ kind: 'throughput', port: bare.port, scheme: 'bare', secrets: SECRETS, seconds: 2, pool: 20000 });
+load({ kind: 'throughput', port: srv.port, scheme: 'v1', secrets: SECRETS, seconds: 3, pool: 30000 });
 const v1Ratios = [];
 const v3Ratios = [];
 for (let round = 1; round <= ROUNDS; round++) {

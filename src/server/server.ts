@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ServiceError, newRequestId } from '../core/errors.js';
 import { handleCall, isWriteAction } from '../backends/local/service.js';
 import { WriteRunner } from './writes.js';
-import { statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalStore } from '../backends/local/store.js';
 import { LockTimeoutError } from '../backends/local/fsutil.js';
@@ -65,40 +65,38 @@ export const ServerErrors = {
  */
 export class CurrentStore {
   private store: LocalStore;
-  private stamp: string;
+  /** The header file as opened: replaced or removed, its link count drops to 0. */
+  private headerFd = -1;
+  private stamp = '';
 
   constructor(private readonly open: () => LocalStore) {
     this.store = this.openCaching();
-    this.stamp = stampOf(this.headerPath);
   }
 
   /** Parsed records are kept between requests, each checked against the store's write counter. */
   private openCaching(): LocalStore {
     const store = this.open();
     store.enableReadCache(READ_CACHE_ENTRIES);
+    if (this.headerFd >= 0) closeSync(this.headerFd);
+    this.headerFd = -1;
+    try {
+      this.headerFd = openSync(join(store.dir, 'store.json'), 'r');
+      this.stamp = stampOf(fstatSync(this.headerFd));
+    } catch {
+      this.stamp = 'missing';
+    }
     return store;
   }
 
-  private get headerPath(): string {
-    return join(this.store.dir, 'store.json');
-  }
-
   get(): LocalStore {
-    if (stampOf(this.headerPath) !== this.stamp) {
-      this.store = this.openCaching();
-      this.stamp = stampOf(this.headerPath);
-    }
+    // fstat of the open file: one system call and no path lookup per request.
+    if (this.headerFd < 0 || stampOf(fstatSync(this.headerFd)) !== this.stamp) this.store = this.openCaching();
     return this.store;
   }
 }
 
-function stampOf(path: string): string {
-  try {
-    const st = statSync(path);
-    return `${st.ino}:${st.mtimeMs}:${st.size}`;
-  } catch {
-    return 'missing';
-  }
+function stampOf(st: { nlink: number; ino: number; mtimeMs: number; size: number }): string {
+  return st.nlink === 0 ? 'replaced' : `${st.ino}:${st.mtimeMs}:${st.size}`;
 }
 
 export class KmsServer {

@@ -12,9 +12,11 @@ import { FILE_MODE } from './fsutil.js';
 const FILE = 'generation';
 const STEP = Buffer.from('.');
 
+export const generationPath = (storeDir: string) => join(storeDir, FILE);
+
 export function readGeneration(storeDir: string): number {
   try {
-    return statSync(join(storeDir, FILE)).size;
+    return statSync(generationPath(storeDir)).size;
   } catch (e: any) {
     if (e.code === 'ENOENT') return 0;
     throw e;

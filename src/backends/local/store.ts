@@ -10,14 +10,14 @@
 //   <dir>/generation                      a write counter for readers' caches (generation.ts)
 //
 // Metadata is plain JSON (as in the service, metadata is not secret); every secret value is sealed.
-import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash, randomInt } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AAD, DecryptError, deriveRootKey, newKey, newScryptParams, open, seal, type ScryptParams } from './crypto.js';
 import { DIR_MODE, ensureDir, removeFileDurably, removeTempFiles, withLock, withLockAsync, writeFileAtomic } from './fsutil.js';
 import type { Tag } from '../../operations/validators.js';
-import { changing, readGeneration } from './generation.js';
+import { changing, generationPath, readGeneration } from './generation.js';
 import { SecretIndex, crashPoint, summaryOf, type IndexCache, type SecretListing } from './secret-index.js';
 
 export const STORE_FORMAT = 'aliyun-kms-local';
@@ -222,8 +222,12 @@ export class LocalStore {
     return this.rootKey;
   }
 
+  private readonly regions = new Map<string, RegionStore>();
+
   region(region: string): RegionStore {
-    return new RegionStore(this, region);
+    let rs = this.regions.get(region);
+    if (!rs) this.regions.set(region, (rs = new RegionStore(this, region)));
+    return rs;
   }
 
   /** Serialises writers across processes. Readers never need it: files are replaced atomically. */
@@ -257,6 +261,26 @@ export class LocalStore {
    * memory only while the store's write counter (generation.ts) is where it was when the file was
    * read; after any write its file is read again and parsed again only if its bytes changed.
    */
+  private generationFd = -1;
+
+  /** The write count, from an open descriptor (the server asks on every read). */
+  private generation(): number {
+    if (this.generationFd >= 0) {
+      const st = fstatSync(this.generationFd);
+      // Unlinked (the store was removed): the count lives in a new file now.
+      if (st.nlink > 0) return st.size;
+      closeSync(this.generationFd);
+      this.generationFd = -1;
+    }
+    try {
+      this.generationFd = openSync(generationPath(this.dir), 'r');
+    } catch (e: any) {
+      if (e.code === 'ENOENT') return readGeneration(this.dir);
+      throw e;
+    }
+    return fstatSync(this.generationFd).size;
+  }
+
   get cachesReads(): boolean {
     return this.readCache !== undefined;
   }
@@ -267,15 +291,15 @@ export class LocalStore {
   }
 
   /** A secret's file, through the cache when it is on. */
-  readRecord<T>(key: string, path: string, parse: (bytes: Buffer | undefined) => T | undefined): T | undefined {
+  readRecord<T>(key: string, pathOf: () => string, parse: (bytes: Buffer | undefined) => T | undefined): T | undefined {
     const cache = this.readCache;
-    if (!cache || this.lockHeld) return parse(readOrUndefined(path));
-    const before = readGeneration(this.dir);
+    if (!cache || this.lockHeld) return parse(readOrUndefined(pathOf()));
+    const before = this.generation();
     const hit = cache.get(key);
     if (hit && hit.gen === before && before % 2 === 0) return hit.value as T | undefined;
-    const bytes = readOrUndefined(path);
+    const bytes = readOrUndefined(pathOf());
     // Cached only if no writer was inside a change during our read (count even and unchanged).
-    const stable = before % 2 === 0 && readGeneration(this.dir) === before;
+    const stable = before % 2 === 0 && this.generation() === before;
     if (hit && (bytes === undefined ? hit.bytes === undefined : hit.bytes !== undefined && hit.bytes.equals(bytes))) {
       if (stable) hit.gen = before;
       return hit.value as T | undefined;
@@ -392,9 +416,9 @@ export class RegionStore {
   }
 
   readSecret(name: string): SecretRecord | undefined {
-    const path = join(this.secretsDir, fileNameOf(name));
-    const rec = this.store.readRecord(`${this.region}\u0000${name}`, path, (bytes) =>
-      bytes === undefined ? undefined : this.parseJson<SecretRecord>(path, bytes.toString('utf8'), isSecretRecord),
+    const pathOf = () => join(this.secretsDir, fileNameOf(name));
+    const rec = this.store.readRecord(`${this.region}\u0000${name}`, pathOf, (bytes) =>
+      bytes === undefined ? undefined : this.parseJson<SecretRecord>(pathOf(), bytes.toString('utf8'), isSecretRecord),
     );
     // Two names never share a file unless SHA-256 collides; check anyway.
     return rec && rec.name === name ? rec : undefined;

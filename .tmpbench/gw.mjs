@@ -1,0 +1,17 @@
+import { build } from 'esbuild';
+await build({ stdin: { contents: "export * from './src/server/gateway.ts'; export * from './src/core/signature.ts';", resolveDir: '/work/wt/perf', loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', outfile: '/work/wt/perf/.tmpbench/gw-lib.mjs', logLevel: 'warning' });
+const G = await import('/work/wt/perf/.tmpbench/gw-lib.mjs');
+const { v1Path, AK, SK } = await import('/work/wt/perf/bench/sign.mjs');
+const N = 50000;
+const qs = Array.from({ length: N }, () => v1Path('GetSecretValue', { SecretName: `bench/secret-${Math.floor(Math.random() * 2000)}` }).slice(2));
+const time = (label, f) => { const t = performance.now(); for (let i = 0; i < N; i++) f(i); console.log(label.padEnd(20), ((performance.now() - t) / N * 1000).toFixed(2), 'us'); };
+const params = qs.map((q) => G.decodeForm(q));
+time('decodeForm', (i) => G.decodeForm(qs[i]));
+time('stringToSignV1', (i) => G.stringToSignV1('POST', params[i]));
+const sts = params.map((p) => G.stringToSignV1('POST', p));
+time('hmac', (i) => G.hmacSha1Base64(SK, sts[i]));
+const gw = new G.Gateway({ credentials: [{ accessKeyId: AK, accessKeySecret: SK }], defaultRegion: 'cn-hangzhou' });
+const hdr = { host: '127.0.0.1:1' };
+time('authenticate', (i) => gw.authenticate({ method: 'POST', rawQuery: qs[i], headers: hdr, body: Buffer.alloc(0) }));
+const d = new Date().toISOString();
+time('Date.parse', () => Date.parse(d));

@@ -1,0 +1,23 @@
+import { build } from 'esbuild';
+await build({ stdin: { contents: "export { Gateway } from './src/server/gateway.ts'; export { handleCall } from './src/backends/local/service.ts'; export { LocalStore } from './src/backends/local/store.ts'; import './src/backends/local/versions.ts';", resolveDir: '/work/wt/perf', loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', outfile: '/work/wt/perf/.tmpbench/micro-lib.mjs', logLevel: 'warning' });
+const { Gateway, handleCall, LocalStore } = await import('/work/wt/perf/.tmpbench/micro-lib.mjs');
+const { fill } = await import('/work/wt/perf/bench/fill.mjs');
+const { v1Path, v3Request, AK, SK } = await import('/work/wt/perf/bench/sign.mjs');
+const { mkdtempSync } = await import('node:fs');
+const dir = '/tmp/pt/micro-store'; const { existsSync } = await import('node:fs'); if (!existsSync(dir)) { fill(dir, 2000); process.exit(0); }
+const store = new LocalStore(dir).open(); store.enableReadCache(10000);
+const gw = new Gateway({ credentials: [{ accessKeyId: AK, accessKeySecret: SK }], defaultRegion: 'cn-hangzhou' });
+const N = 100000;
+const reqs = Array.from({ length: N }, () => v1Path('GetSecretValue', { SecretName: `bench/secret-${Math.floor(Math.random() * 2000)}` }));
+const hdr = { host: '127.0.0.1:1', 'content-type': 'application/x-www-form-urlencoded' };
+let t = performance.now();
+const calls = reqs.map((u) => gw.authenticate({ method: 'POST', rawQuery: u.slice(2), headers: hdr, body: Buffer.alloc(0) }));
+const tAuth = (performance.now() - t) / N * 1000;
+t = performance.now();
+for (const c of calls) JSON.stringify(handleCall(store, c.action, c.params, c.region));
+const tCall = (performance.now() - t) / N * 1000;
+const v3 = Array.from({ length: N }, () => v3Request('127.0.0.1:1', 'GetSecretValue', { SecretName: `bench/secret-${Math.floor(Math.random() * 2000)}` }));
+t = performance.now();
+for (const r of v3) gw.authenticate({ method: 'POST', rawQuery: r.path.slice(2), headers: r.headers, body: Buffer.alloc(0) });
+const tV3 = (performance.now() - t) / N * 1000;
+console.log(`v1 authenticate ${tAuth.toFixed(1)} us, V3 authenticate ${tV3.toFixed(1)} us, handleCall+stringify ${tCall.toFixed(1)} us`);
