@@ -49,7 +49,7 @@ process.stderr.write(`filled in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 // (a) cold start, interleaved so that machine noise hits both sides alike.
 const nodeTimes = [];
 const getTimes = [];
-const get = [BIN, 'kms', 'GetSecretValue', '--SecretName', 'bench/secret-00003'];
+const get = [BIN, 'kms', 'GetSecretValue', '--SecretName', 'bench/secret-3'];
 for (let i = 0; i < RUNS; i++) {
   nodeTimes.push(time(['-e', '0'], envFor(small)));
   getTimes.push(time(get, envFor(small)));
