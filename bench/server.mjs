@@ -9,7 +9,8 @@
 // Each comparison is repeated BENCH_ROUNDS times (the CPU is shared: look at the spread).
 // Options (environment): BENCH_SECRETS (2000), BENCH_SECONDS (10), BENCH_CONNECTIONS (32),
 // BENCH_ROUNDS (2), BENCH_LIST_LARGE (10000), BENCH_LARGE (100000; 0 skips figure 4),
-// BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", for the serve processes).
+// BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", for the serve processes),
+// BENCH_ONLY (e.g. "1,3": run only these figures).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -28,6 +29,7 @@ const LARGE = Number(process.env.BENCH_LARGE ?? 100000);
 const BIN = resolve('bin/aliyun.cjs');
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const PREFIX = 'bench/secret-';
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map(Number) : [1, 2, 3, 4];
 
 const root = mkdtempSync(join(tmpdir(), 'aliyun-serve-bench-'));
 const children = new Set();
@@ -94,6 +96,7 @@ const r0 = (x) => x.toFixed(0);
 console.log(`aliyun kms serve benchmark: node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0].model}; ${CONNECTIONS} connections, ${SECONDS} s per figure, ${ROUNDS} round(s)`);
 
 // ---- 1. throughput against the bare server --------------------------------------------------------
+if (ONLY.includes(1) || ONLY.includes(2)) {
 const mainStore = join(root, 'store-main');
 fill(mainStore, SECRETS, PREFIX);
 const srv = await serve(mainStore);
@@ -103,6 +106,7 @@ console.log(`1. signed GetSecretValue of a random one of ${SECRETS} secrets vs a
 // Warm-up (JIT, the server's record cache), not counted.
 load({ kind: 'throughput', port: bare.port, scheme: 'bare', secrets: SECRETS, seconds: 2, pool: 20000 });
 load({ kind: 'throughput', port: srv.port, scheme: 'v1', secrets: SECRETS, seconds: 3, pool: 30000 });
+if (ONLY.includes(1)) {
 const v1Ratios = [];
 const v3Ratios = [];
 for (let round = 1; round <= ROUNDS; round++) {
@@ -117,9 +121,11 @@ for (let round = 1; round <= ROUNDS; round++) {
   );
 }
 console.log(`   v1 / bare: ${spread(v1Ratios)}; V3 / bare: ${spread(v3Ratios)} (target >= 0.50)`);
+}
 await stop(bare);
 
 // ---- 2. reads under a write mix ---------------------------------------------------------------------
+if (ONLY.includes(2)) {
 console.log(`2. GetSecretValue latency, reads only vs a mix with 20% CreateSecret (durable), same client (${CONNECTIONS} connections)`);
 const mixRatios = [];
 for (let round = 1; round <= ROUNDS; round++) {
@@ -132,9 +138,12 @@ for (let round = 1; round <= ROUNDS; round++) {
   );
 }
 console.log(`   mix read p99 / reads-only read p99: ${spread(mixRatios)} (target <= 2)`);
+}
 await stop(srv);
+}
 
 // ---- 3. ListSecrets, 10,000 secrets vs 10 -------------------------------------------------------------
+if (ONLY.includes(3)) {
 const smallStore = join(root, 'store-10');
 const listStore = join(root, `store-${LIST_LARGE}`);
 fill(smallStore, 10, PREFIX);
@@ -152,9 +161,10 @@ for (let round = 1; round <= ROUNDS; round++) {
 console.log(`   slowdown (req/s with 10 / with ${LIST_LARGE}): ${spread(listRatios)} (target <= 1.3)`);
 await stop(small);
 await stop(big);
+}
 
 // ---- 4. memory with 100,000 secrets ------------------------------------------------------------------
-if (LARGE > 0) {
+if (LARGE > 0 && ONLY.includes(4)) {
   const largeStore = join(root, `store-${LARGE}`);
   const t0 = Date.now();
   fill(largeStore, LARGE, PREFIX);

@@ -46,7 +46,7 @@ export interface RequestLogEntry {
 const JSON_TYPE = 'application/json;charset=utf-8';
 const DEFAULT_MAX_BODY = 1 << 20;
 /** Parsed secrets kept in memory (a few KiB each with their opened values): bounds the server's RSS. */
-const READ_CACHE_ENTRIES = 10_000;
+const READ_CACHE_ENTRIES = 4096;
 
 /** Errors the server answers itself: faults on demand and transport-level refusals. */
 export const ServerErrors = {
@@ -156,7 +156,7 @@ export class KmsServer {
     let code: string | undefined;
     let body: Buffer | undefined;
     try {
-      body = await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
+      body = hasNoBody(req) ? NO_BODY : await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
       const faults = this.opts.faults;
       if (faults?.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
       const url = req.url ?? '/';
@@ -209,6 +209,14 @@ function headerMap(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(',') : v;
   return out;
+}
+
+const NO_BODY = Buffer.alloc(0);
+
+/** HTTP/1.1: no Content-Length and no Transfer-Encoding, or a zero length, is no body (most SDK calls). */
+function hasNoBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return length === '0' || (length === undefined && req.headers['transfer-encoding'] === undefined);
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {

@@ -107,6 +107,24 @@ function readText(path: string): string | undefined {
   }
 }
 
+/** The first line of a file (at most 1 KiB; headers are short) and the file's size. */
+function headOf(path: string): { head: string; size: number } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e: any) {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(size, 1024));
+    return { head: buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8').split('\n')[0], size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The first line and the last line of a file, read from its two ends (a writer needs only these). */
 function headAndTail(path: string): { head: string; tail: string; size: number } | undefined {
   let fd: number;
@@ -213,7 +231,7 @@ export class SecretIndex {
 
   /** Whether the journal can be appended to as it is, from its first and last lines only. */
   private writerState(): 'ok' | 'rebuild' {
-    const base = headAndTail(this.indexPath);
+    const base = headOf(this.indexPath);
     const header = base && parseHeader(base.head);
     if (!header) return 'rebuild';
     const journal = headAndTail(this.journalPath);
@@ -260,8 +278,8 @@ export class SecretIndex {
 
   /** The index from every file, when it cannot be trusted. */
   rebuild(): void {
-    const old = parseHeader(headAndTail(this.indexPath)?.head ?? '');
-    const oldJournal = headAndTail(this.journalPath);
+    const old = parseHeader(headOf(this.indexPath)?.head ?? '');
+    const oldJournal = headOf(this.journalPath);
     const gen = Math.max(old?.gen ?? 0, parseJson(oldJournal?.head ?? '')?.gen ?? 0) + 1;
     this.writeIndex(gen, this.scan().map(summaryOf));
   }
@@ -270,7 +288,7 @@ export class SecretIndex {
   private compact(): void {
     const listing = this.read();
     if (!listing.fromIndex) return this.rebuild();
-    const header = parseHeader(headAndTail(this.indexPath)!.head)!;
+    const header = parseHeader(headOf(this.indexPath)!.head)!;
     this.writeIndex(header.gen + 1, [...listing.sorted]);
   }
 
@@ -295,7 +313,7 @@ export class SecretIndex {
     const mtimeNow = dirMtime(this.secretsDir);
     // The journal before the index: an index replaced meanwhile is newer, and covers the journal.
     const journal = this.readJournal(cache);
-    const header = parseHeader(headAndTail(this.indexPath)?.head ?? '');
+    const header = parseHeader(headOf(this.indexPath)?.head ?? '');
     if (!header) return undefined;
     let rows: SecretSummary[];
     if (cache?.base && cache.base.id === header.id) rows = cache.base.rows;
@@ -344,7 +362,7 @@ export class SecretIndex {
   /** The journal's events, parsed again only when its size or generation moved. */
   private readJournal(cache?: IndexCache): ParsedJournal | undefined {
     if (cache?.journal) {
-      const peek = headAndTail(this.journalPath);
+      const peek = headOf(this.journalPath);
       if (!peek) return undefined;
       const gen = parseJson(peek.head)?.gen;
       if (gen === cache.journal.gen && peek.size === cache.journal.size) return cache.journal;

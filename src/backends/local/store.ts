@@ -300,7 +300,10 @@ export class LocalStore {
     const bytes = readOrUndefined(pathOf());
     // Cached only if no writer was inside a change during our read (count even and unchanged).
     const stable = before % 2 === 0 && this.generation() === before;
-    if (hit && (bytes === undefined ? hit.bytes === undefined : hit.bytes !== undefined && hit.bytes.equals(bytes))) {
+    // Kept as a string: a small Buffer from readFileSync is a slice of a shared 8 KiB pool, which
+    // it would keep alive.
+    const text = bytes?.toString('latin1');
+    if (hit && hit.text === text) {
       if (stable) hit.gen = before;
       return hit.value as T | undefined;
     }
@@ -308,7 +311,7 @@ export class LocalStore {
     if (stable) {
       if (value !== undefined) deepFreeze(value);
       cache.delete(key);
-      cache.set(key, { gen: before, bytes, value });
+      cache.set(key, { gen: before, text, value });
       // Oldest first: a Map iterates in insertion order.
       if (cache.size > this.readCacheMax) cache.delete(cache.keys().next().value!);
     }
@@ -351,8 +354,8 @@ export class LocalStore {
 interface CachedRecord {
   /** The write count the file was last known unchanged at. */
   gen: number;
-  /** The file's bytes; undefined: no such file. */
-  bytes: Buffer | undefined;
+  /** The file's bytes as latin1 text; undefined: no such file. */
+  text: string | undefined;
   value: unknown;
 }
 
