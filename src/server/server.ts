@@ -3,6 +3,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
 import { ServiceError, newRequestId } from '../core/errors.js';
 import { handleCall, isWriteAction } from '../backends/local/service.js';
 import { WriteRunner } from './writes.js';
@@ -108,6 +109,9 @@ export class KmsServer {
   private readonly writes = new WriteRunner();
 
   constructor(private readonly opts: ServerOptions) {
+    // A long-lived process with a bounded working set: V8 collects before its heap grows to several
+    // times what is live (measured: RSS 366 -> ~170 MiB with 100,000 secrets after a full read load).
+    setFlagsFromString('--optimize-for-size');
     this.gateway = new Gateway(opts);
     this.store = new CurrentStore(opts.openStore);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);

@@ -1,0 +1,22 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { fill } from '/work/wt/perf/bench/fill.mjs';
+import { AK, SK, v1Path } from '/work/wt/perf/bench/sign.mjs';
+const LARGE = 100000, PREFIX = 'bench/secret-';
+const dir = '/tmp/pt/big';
+if (!existsSync(dir + '/store')) { fill(dir + '/store', LARGE, PREFIX); }
+const env = { ...process.env, HOME: dir, ALIYUN_KMS_LOCAL_DIR: dir + '/store' };
+const args = process.argv.slice(2);
+const c = spawn(process.execPath, [...args, process.argv[1].includes('dbg') ? '' : '/work/wt/perf/bin/aliyun.cjs', 'kms', 'serve', '--port', '0', '--no-log', '--access-key-id', AK, '--access-key-secret', SK].filter(Boolean), { env, stdio: ['ignore', 'pipe', 'inherit'] });
+let out = '';
+const port = await new Promise((r) => c.stdout.on('data', (d) => { out += d; const m = /:(\d+) \(/.exec(out); if (m) r(m[1]); }));
+c.stdout.on('data', (d) => { const s = String(d); const lines = s.split('\n').filter((l) => /Mark-Compact/.test(l)); if (lines.length) console.log(lines.at(-1).slice(0, 140)); });
+const post = (path) => new Promise((res, rej) => { const q = request({ host: '127.0.0.1', port, method: 'POST', path }, (r) => { r.resume(); r.on('end', res); }); q.on('error', rej); q.end(); });
+const rss = () => { const s = readFileSync(`/proc/${c.pid}/status`, 'utf8'); return (Number(/VmRSS:\s+(\d+)/.exec(s)[1]) / 1024).toFixed(0); };
+let next = 0;
+await Promise.all(Array.from({ length: 16 }, async () => { while (next < LARGE) await post(v1Path('GetSecretValue', { SecretName: `${PREFIX}${next++}` })); }));
+console.log('after reading all', rss());
+for (let p = 1; p <= 1000; p += 20) await post(v1Path('ListSecrets', { PageSize: '100', PageNumber: String(p) }));
+console.log('after listing', rss());
+c.kill('SIGTERM');
