@@ -59,10 +59,10 @@ export const ServerErrors = {
 };
 
 /**
- * The opened store, kept between requests: only its header and root key are held (every secret is
- * read from its file on every request, so another process's writes are seen at once). If the store
- * is removed and created anew by another process, its header file changes and it is reopened, so
- * a stale root key or account id is never used. Costs one stat per request.
+ * The opened store, kept between requests with its read cache (a parsed secret is reused only while
+ * the store's write counter says no process has written since: store.ts, generation.ts). If the
+ * store is removed and created anew by another process, its header file changes and it is
+ * reopened, so a stale root key, account id or cache is never used. Costs one fstat per request.
  */
 export class CurrentStore {
   private store: LocalStore;
