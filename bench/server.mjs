@@ -1,165 +1,185 @@
-// Benchmark of `aliyun kms serve` (run `npm run build` first, then `node bench/server.mjs`):
-//  1. memory (RSS of the server process) empty, then with 10,000 secrets in the store;
-//  2. throughput of signed GetSecretValue, every request signed with a fresh SignatureNonce and
-//     verified by the server (v1 HMAC-SHA1 and V3 ACS3-HMAC-SHA256), autocannon in this process
-//     and the server in a second one.
-// Options (environment): BENCH_SECRETS (10000), BENCH_SECONDS (10), BENCH_CONNECTIONS (32),
-// BENCH_POOL (150000 requests signed ahead per scheme).
-import { spawn } from 'node:child_process';
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+// Benchmark of `aliyun kms serve` against a bare node:http server, every figure side by side with
+// its baseline in the same run (run `npm run build` first, then `node bench/server.mjs`). The load
+// generator (bench/load.mjs, autocannon) runs in a process of its own; each server in another.
+//  1. signed GetSecretValue (v1 and V3, a fresh nonce each, every one verified) of a random one of
+//     BENCH_SECRETS secrets, requests/s as a share of the bare server's (target >= 50%);
+//  2. reads under a mix with 20% durable writes (CreateSecret): read p99 / reads-only p99 (<= 2);
+//  3. ListSecrets (PageSize 10) on a server with 10,000 secrets / with 10 (requests/s; <= 1.3);
+//  4. RSS of a server with BENCH_LARGE (100,000) secrets after a full read load (< 256 MiB).
+// Each comparison is repeated BENCH_ROUNDS times (the CPU is shared: look at the spread).
+// Options (environment): BENCH_SECRETS (2000), BENCH_SECONDS (10), BENCH_CONNECTIONS (32),
+// BENCH_ROUNDS (2), BENCH_LIST_LARGE (10000), BENCH_LARGE (100000; 0 skips figure 4),
+// BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", for the serve processes),
+// BENCH_ONLY (e.g. "1,3": run only these figures).
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
+import { fileURLToPath } from 'node:url';
+import { AK, SK, v1Path } from './sign.mjs';
+import { fill } from './fill.mjs';
 
-const SECRETS = Number(process.env.BENCH_SECRETS || 10000);
+const SECRETS = Number(process.env.BENCH_SECRETS || 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
-const POOL = Number(process.env.BENCH_POOL || 150000);
-const AK = 'LTAIbenchKeyId';
-const SK = 'bench-secret';
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 2);
+const LIST_LARGE = Number(process.env.BENCH_LIST_LARGE || 10000);
+const LARGE = Number(process.env.BENCH_LARGE ?? 100000);
 const BIN = resolve('bin/aliyun.cjs');
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const PREFIX = 'bench/secret-';
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map(Number) : [1, 2, 3, 4];
 
-const enc = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
-const isoNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-const nonce = () => randomBytes(16).toString('hex');
+const root = mkdtempSync(join(tmpdir(), 'aliyun-serve-bench-'));
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(root, { recursive: true, force: true });
+});
 
-/** A v1-signed request target (POST, everything in the query, as @alicloud/kms20160120 sends it). */
-function v1Path(action, params) {
-  const p = { Action: action, Version: '2016-01-20', Format: 'JSON', AccessKeyId: AK, SignatureMethod: 'HMAC-SHA1', SignatureVersion: '1.0', SignatureNonce: nonce(), Timestamp: isoNow(), ...params };
-  const cqs = Object.keys(p).sort().map((k) => enc(k) + '=' + enc(p[k])).join('&');
-  const sig = createHmac('sha1', SK + '&').update('POST&%2F&' + enc(cqs)).digest('base64');
-  return `/?${cqs}&Signature=${enc(sig)}`;
-}
-
-const EMPTY = createHash('sha256').update('').digest('hex');
-/** V3 headers for a bodiless POST with `query` (as @alicloud/openapi-client sends it). */
-function v3Request(host, action, query) {
-  const headers = { host, 'x-acs-action': action, 'x-acs-version': '2016-01-20', 'x-acs-date': isoNow(), 'x-acs-signature-nonce': nonce(), 'x-acs-content-sha256': EMPTY };
-  const names = Object.keys(headers).sort();
-  const cq = Object.keys(query).sort().map((k) => enc(k) + '=' + enc(query[k])).join('&');
-  const canonical = ['POST', '/', cq, names.map((n) => `${n}:${headers[n]}\n`).join(''), names.join(';'), EMPTY].join('\n');
-  const sts = 'ACS3-HMAC-SHA256\n' + createHash('sha256').update(canonical).digest('hex');
-  const sig = createHmac('sha256', SK).update(sts).digest('hex');
-  headers.authorization = `ACS3-HMAC-SHA256 Credential=${AK},SignedHeaders=${names.join(';')},Signature=${sig}`;
-  return { path: '/?' + cq, headers };
-}
-
-function post(port, path, headers = {}) {
+/** Starts a process that prints `listening on http://127.0.0.1:PORT`; resolves with it and the port. */
+function startServer(args, env = process.env) {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
   return new Promise((res, rej) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path, headers, agent: keepAlive }, (r) => {
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d;
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) res({ child, port: Number(m[1]) });
+    });
+    child.on('exit', (c) => rej(new Error(`${args.join(' ')} exited ${c}`)));
+  });
+}
+
+function serve(storeDir) {
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : [];
+  const env = { ...process.env, HOME: root, ALIYUN_KMS_LOCAL_DIR: storeDir };
+  return startServer([...nodeArgs, BIN, 'kms', 'serve', '--port', '0', '--no-log', '--access-key-id', AK, '--access-key-secret', SK], env);
+}
+
+async function stop({ child }) {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+function post(port, path) {
+  return new Promise((res, rej) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path }, (r) => {
       let t = '';
       r.setEncoding('utf8').on('data', (d) => (t += d));
-      r.on('end', () => (r.statusCode === 200 ? res(JSON.parse(t)) : rej(new Error(`${r.statusCode} ${t}`))));
+      r.on('end', () => (r.statusCode === 200 ? res(t) : rej(new Error(`${r.statusCode} ${t}`))));
     });
     req.on('error', rej);
     req.end();
   });
 }
 
-const rssMiB = (pid) => {
+/** Runs bench/load.mjs in its own process. */
+function load(opts) {
+  const out = execFileSync(process.execPath, [join(HERE, 'load.mjs'), JSON.stringify({ connections: CONNECTIONS, seconds: SECONDS, prefix: PREFIX, ...opts })], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = JSON.parse(out.trim().split('\n').pop());
+  if (r.non2xx || r.errors || r.failed) throw new Error(`load ${JSON.stringify(opts)}: ${out}`);
+  return r;
+}
+
+const rss = (pid) => {
   const s = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)[1]);
-  return { rss: (kb('VmRSS') / 1024).toFixed(1), peak: (kb('VmHWM') / 1024).toFixed(1) };
+  const mib = (k) => (Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)[1]) / 1024).toFixed(1);
+  return `RSS ${mib('VmRSS')} MiB (peak ${mib('VmHWM')} MiB)`;
 };
+const spread = (xs) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+const r0 = (x) => x.toFixed(0);
 
-/** User + system CPU time of a process, in seconds (Linux /proc, clock ticks of 10 ms). */
-const cpuSeconds = (pid) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
+console.log(`aliyun kms serve benchmark: node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0].model}; ${CONNECTIONS} connections, ${SECONDS} s per figure, ${ROUNDS} round(s)`);
 
-const keepAlive = new (await import('node:http')).Agent({ keepAlive: true, maxSockets: 16 });
-const dir = mkdtempSync(join(tmpdir(), 'aliyun-serve-bench-'));
-const env = { ...process.env, HOME: dir, ALIYUN_KMS_LOCAL_DIR: join(dir, 'store') };
-const child = spawn(process.execPath, [BIN, 'kms', 'serve', '--port', '0', '--no-log', '--access-key-id', AK, '--access-key-secret', SK], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-const cleanup = () => {
-  if (child.exitCode === null) child.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
-};
-process.on('exit', cleanup);
+// ---- 1. throughput against the bare server --------------------------------------------------------
+if (ONLY.includes(1) || ONLY.includes(2)) {
+const mainStore = join(root, 'store-main');
+fill(mainStore, SECRETS, PREFIX);
+const srv = await serve(mainStore);
+const sample = await post(srv.port, v1Path('GetSecretValue', { SecretName: `${PREFIX}1` }));
+const bare = await startServer([join(HERE, 'bare.mjs'), sample]);
+console.log(`1. signed GetSecretValue of a random one of ${SECRETS} secrets vs a bare node:http server answering a fixed GetSecretValue body`);
+// Warm-up (JIT, the server's record cache), not counted.
+load({ kind: 'throughput', port: bare.port, scheme: 'bare', secrets: SECRETS, seconds: 2, pool: 20000 });
+load({ kind: 'throughput', port: srv.port, scheme: 'v1', secrets: SECRETS, seconds: 3, pool: 30000 });
+if (ONLY.includes(1)) {
+const v1Ratios = [];
+const v3Ratios = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  const b = load({ kind: 'throughput', port: bare.port, scheme: 'bare', secrets: SECRETS });
+  const v1 = load({ kind: 'throughput', port: srv.port, scheme: 'v1', secrets: SECRETS });
+  const v3 = load({ kind: 'throughput', port: srv.port, scheme: 'v3', secrets: SECRETS });
+  v1Ratios.push(v1.rps / b.rps);
+  v3Ratios.push(v3.rps / b.rps);
+  console.log(
+    `   round ${round}: bare ${r0(b.rps)} req/s (p99 ${b.p99} ms) | v1 ${r0(v1.rps)} req/s (p99 ${v1.p99} ms) = ${(100 * v1.rps / b.rps).toFixed(0)}% | ` +
+      `V3 ${r0(v3.rps)} req/s (p99 ${v3.p99} ms) = ${(100 * v3.rps / b.rps).toFixed(0)}%; load average ${loadavg()[0].toFixed(1)}`,
+  );
+}
+console.log(`   v1 / bare: ${spread(v1Ratios)}; V3 / bare: ${spread(v3Ratios)} (target >= 0.50)`);
+}
+await stop(bare);
 
-try {
-  const port = await new Promise((res, rej) => {
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      out += d;
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) res(Number(m[1]));
-    });
-    child.on('exit', (c) => rej(new Error(`server exited ${c}`)));
-  });
-  console.log(`aliyun kms serve benchmark: node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0].model}`);
-  await post(port, v1Path('ListSecrets', {}));
-  const idle = rssMiB(child.pid);
-  console.log(`memory, empty store:            RSS ${idle.rss} MiB`);
+// ---- 2. reads under a write mix ---------------------------------------------------------------------
+if (ONLY.includes(2)) {
+console.log(`2. GetSecretValue latency, reads only vs a mix with 20% CreateSecret (durable), same client (${CONNECTIONS} connections)`);
+const mixRatios = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  const only = load({ kind: 'mix', port: srv.port, secrets: SECRETS, writeFraction: 0, writePrefix: `mix${round}-` });
+  const mix = load({ kind: 'mix', port: srv.port, secrets: SECRETS, writeFraction: 0.2, writePrefix: `mix${round}-` });
+  mixRatios.push(mix.readP99 / only.readP99);
+  console.log(
+    `   round ${round}: reads only p50 ${only.readP50.toFixed(1)} p99 ${only.readP99.toFixed(1)} ms (${r0(only.rps)} req/s) | ` +
+      `mix: reads p50 ${mix.readP50.toFixed(1)} p99 ${mix.readP99.toFixed(1)} ms, writes p50 ${mix.writeP50.toFixed(1)} p99 ${mix.writeP99.toFixed(1)} ms, ${mix.writes} writes (${(mix.writes / SECONDS).toFixed(0)}/s) | read p99 ratio ${(mix.readP99 / only.readP99).toFixed(2)}`,
+  );
+}
+console.log(`   mix read p99 / reads-only read p99: ${spread(mixRatios)} (target <= 2)`);
+}
+await stop(srv);
+}
 
-  // 10,000 secrets through the server (16 concurrent writers; each write is locked and fsynced).
-  const t0 = performance.now();
+// ---- 3. ListSecrets, 10,000 secrets vs 10 -------------------------------------------------------------
+if (ONLY.includes(3)) {
+const smallStore = join(root, 'store-10');
+const listStore = join(root, `store-${LIST_LARGE}`);
+fill(smallStore, 10, PREFIX);
+fill(listStore, LIST_LARGE, PREFIX);
+const small = await serve(smallStore);
+const big = await serve(listStore);
+console.log(`3. ListSecrets (PageSize 10) on a server with ${LIST_LARGE} secrets vs one with 10`);
+const listRatios = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  const a = load({ kind: 'throughput', port: small.port, scheme: 'list', secrets: 10, pool: 60000 });
+  const b = load({ kind: 'throughput', port: big.port, scheme: 'list', secrets: LIST_LARGE, pool: 60000 });
+  listRatios.push(a.rps / b.rps);
+  console.log(`   round ${round}: 10 secrets ${r0(a.rps)} req/s (p99 ${a.p99} ms) | ${LIST_LARGE} secrets ${r0(b.rps)} req/s (p99 ${b.p99} ms) | slowdown ${(a.rps / b.rps).toFixed(2)}`);
+}
+console.log(`   slowdown (req/s with 10 / with ${LIST_LARGE}): ${spread(listRatios)} (target <= 1.3)`);
+await stop(small);
+await stop(big);
+}
+
+// ---- 4. memory with 100,000 secrets ------------------------------------------------------------------
+if (LARGE > 0 && ONLY.includes(4)) {
+  const largeStore = join(root, `store-${LARGE}`);
+  const t0 = Date.now();
+  fill(largeStore, LARGE, PREFIX);
+  const srvL = await serve(largeStore);
+  console.log(`4. memory of a server with ${LARGE} secrets (filled in ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  console.log(`   at start: ${rss(srvL.child.pid)}`);
+  // A full read load: every secret read once (16 at a time), every listing page, then random reads.
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
-      while (next < SECRETS) {
-        const i = next++;
-        await post(port, v1Path('CreateSecret', { SecretName: `bench/secret-${i}`, SecretData: `value ${i} ` + 'x'.repeat(64), VersionId: 'v1' }));
-      }
+      while (next < LARGE) await post(srvL.port, v1Path('GetSecretValue', { SecretName: `${PREFIX}${next++}` }));
     }),
   );
-  const createSecs = (performance.now() - t0) / 1000;
-  console.log(`created ${SECRETS} secrets in ${createSecs.toFixed(1)} s (${(SECRETS / createSecs).toFixed(0)} CreateSecret/s, durable writes)`);
-  const full = rssMiB(child.pid);
-  console.log(`memory, ${SECRETS} secrets:        RSS ${full.rss} MiB (peak ${full.peak} MiB)`);
-  const listed = await post(port, v1Path('ListSecrets', { PageSize: '100' }));
-  if (listed.TotalCount !== SECRETS) throw new Error(`ListSecrets counted ${listed.TotalCount}`);
-  const afterList = rssMiB(child.pid);
-  console.log(`memory, after a ListSecrets:    RSS ${afterList.rss} MiB (peak ${afterList.peak} MiB)`);
-
-  const host = `127.0.0.1:${port}`;
-  const pick = () => `bench/secret-${Math.floor(Math.random() * SECRETS)}`;
-  let cpuBefore = 0;
-  const run = (title, setupRequest) =>
-    new Promise((res, rej) => {
-      cpuBefore = cpuSeconds(child.pid);
-      const inst = autocannon(
-        { url: `http://${host}`, connections: CONNECTIONS, duration: SECONDS, requests: [{ method: 'POST', setupRequest }] },
-        (err, result) => (err ? rej(err) : res(result)),
-      );
-      void inst;
-    }).then((r) => {
-      const ok = r['2xx'];
-      const cpu = cpuSeconds(child.pid) - cpuBefore;
-      console.log(
-        `${title}: ${(ok / SECONDS).toFixed(0)} verified requests/s, latency p50 ${r.latency.p50} ms p99 ${r.latency.p99} ms, ${ok} ok, ${r.non2xx} non-2xx, ${r.errors} errors; ` +
-          `server CPU ${cpu.toFixed(1)} s = ${(ok / cpu).toFixed(0)} requests per server CPU-second; load average ${loadavg()[0].toFixed(1)}`,
-      );
-      if (r.non2xx || r.errors) throw new Error(`${title}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-      return r;
-    });
-
-  // Requests are signed ahead (each with its own nonce) so that the load generator, which shares
-  // the 2 cores with the server, spends its time sending; it signs more if the pool runs dry.
-  const pool = (make) => {
-    const items = Array.from({ length: POOL }, make);
-    let i = 0;
-    return () => (i < items.length ? items[i++] : make());
-  };
-  console.log(`throughput: GetSecretValue of a random one of ${SECRETS} secrets, ${CONNECTIONS} connections, ${SECONDS} s, a fresh nonce per request`);
-  const v1 = pool(() => v1Path('GetSecretValue', { SecretName: pick() }));
-  await run('  v1 HMAC-SHA1       ', (req) => ({ ...req, path: v1() }));
-  const v3 = pool(() => v3Request(host, 'GetSecretValue', { SecretName: pick() }));
-  await run('  V3 ACS3-HMAC-SHA256', (req) => {
-    const r = v3();
-    return { ...req, path: r.path, headers: r.headers };
-  });
-  const after = rssMiB(child.pid);
-  console.log(`memory, after the load:         RSS ${after.rss} MiB (peak ${after.peak} MiB)`);
-} finally {
-  keepAlive.destroy();
-  // Stop the server the way a user does; the bench exits once it has.
-  if (child.exitCode === null) {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
-  cleanup();
+  for (let p = 1; p <= Math.ceil(LARGE / 100); p += Math.max(1, Math.floor(LARGE / 100 / 50))) await post(srvL.port, v1Path('ListSecrets', { PageSize: '100', PageNumber: String(p) }));
+  load({ kind: 'throughput', port: srvL.port, scheme: 'v1', secrets: LARGE, pool: 60000 });
+  console.log(`   after reading every secret, listing and ${SECONDS} s of random reads: ${rss(srvL.child.pid)} (target RSS < 256 MiB)`);
+  await stop(srvL);
 }

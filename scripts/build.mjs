@@ -20,6 +20,8 @@ const LAZY = {
   'src/core/jmespath.ts': 'jmespath.cjs',
   'src/cli/store-command.ts': 'store.cjs',
   'src/cli/delivery-commands.ts': 'delivery.cjs',
+  // The server's writer thread, started by path (src/server/writes.ts).
+  'src/server/write-worker.ts': 'write-worker.cjs',
 };
 /** Packages that the start-up bundle imports lazily. */
 const VENDORED = {};

@@ -141,7 +141,7 @@ test('a damaged secret file is reported as such, never half-read', async () => {
   const { writeFileSync } = await import('node:fs');
   for (const content of ['{"name":"a","versions":"x","dataKey":"zz","keyId":null}', '{"name":"a"}', '"x"']) {
     writeFileSync(file, content);
-    // (ListSecrets lists the other secrets and names this file on stderr: store-hardening.test.ts.)
+    // ListSecrets answers from the listing index and does not open each record (secret-index.ts).
     for (const args of [['GetSecretValue', '--SecretName', 'a'], ['DescribeSecret', '--SecretName', 'a']])
       expect(await sb.run('kms', ...args)).toEqual({ code: 1, stdout: '', stderr: `ERROR: corrupt store file ${file}: not a record of this store\n` });
   }

@@ -4,7 +4,7 @@
 // gateway's errors of §4.6 (unstamped ServiceErrors; the server stamps them).
 import { timingSafeEqual } from 'node:crypto';
 import { ServiceError } from '../core/errors.js';
-import { popEncode, signV1 } from '../core/signature.js';
+import { hmacSha1Base64, popEncode, stringToSignV1 } from '../core/signature.js';
 import { ACS3_ALGORITHM, canonicalRequestV3, parseAuthorizationV3, sha256Hex, signV3, stringToSignV3 } from '../core/signature-v3.js';
 
 export const API_VERSION = '2016-01-20';
@@ -138,7 +138,8 @@ export class Gateway {
     if (params.SignatureMethod !== 'HMAC-SHA1' || params.SignatureVersion !== '1.0') throw GatewayErrors.incompleteSignature();
     const cred = this.credential(params.AccessKeyId);
     this.checkTime(params.Timestamp);
-    if (!sameText(signV1(method, params, cred.accessKeySecret), params.Signature)) throw GatewayErrors.signatureMismatch(maskedStringToSignV1(method, params));
+    const toSign = stringToSignV1(method, params);
+    if (!sameText(hmacSha1Base64(cred.accessKeySecret, toSign), params.Signature)) throw GatewayErrors.signatureMismatch(maskedStringToSignV1(method, params));
     this.checkToken(cred, params.SecurityToken);
     this.checkNonceOnce(cred.accessKeyId, params.SignatureNonce);
     if (params.Format !== undefined && params.Format !== '' && params.Format.toUpperCase() !== 'JSON') throw GatewayErrors.xmlRefused();

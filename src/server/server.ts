@@ -3,9 +3,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
 import { ServiceError, newRequestId } from '../core/errors.js';
 import { handleCall, isWriteAction } from '../backends/local/service.js';
-import { statSync } from 'node:fs';
+import { WriteRunner } from './writes.js';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalStore } from '../backends/local/store.js';
 import { LockTimeoutError } from '../backends/local/fsutil.js';
@@ -58,6 +60,8 @@ export interface RequestLogEntry {
 
 const JSON_TYPE = 'application/json;charset=utf-8';
 const DEFAULT_MAX_BODY = 1 << 20;
+/** Parsed secrets kept in memory (a few KiB each with their opened values): bounds the server's RSS. */
+const READ_CACHE_ENTRIES = 4096;
 
 /** Errors the server answers itself: faults on demand and transport-level refusals. */
 export const ServerErrors = {
@@ -69,40 +73,45 @@ export const ServerErrors = {
 };
 
 /**
- * The opened store, kept between requests: only its header and root key are held (every secret is
- * read from its file on every request, so another process's writes are seen at once). If the store
- * is removed and created anew by another process, its header file changes and it is reopened, so
- * a stale root key or account id is never used. Costs one stat per request.
+ * The opened store, kept between requests with its read cache (a parsed secret is reused only while
+ * the store's write counter says no process has written since: store.ts, generation.ts). If the
+ * store is removed and created anew by another process, its header file changes and it is
+ * reopened, so a stale root key, account id or cache is never used. Costs one fstat per request.
  */
 export class CurrentStore {
   private store: LocalStore;
-  private stamp: string;
+  /** The header file as opened: replaced or removed, its link count drops to 0. */
+  private headerFd = -1;
+  private stamp = '';
 
   constructor(private readonly open: () => LocalStore) {
-    this.store = open();
-    this.stamp = stampOf(this.headerPath);
+    this.store = this.openCaching();
   }
 
-  private get headerPath(): string {
-    return join(this.store.dir, 'store.json');
+  /** Parsed records are kept between requests, each checked against the store's write counter. */
+  private openCaching(): LocalStore {
+    const store = this.open();
+    store.enableReadCache(READ_CACHE_ENTRIES);
+    if (this.headerFd >= 0) closeSync(this.headerFd);
+    this.headerFd = -1;
+    try {
+      this.headerFd = openSync(join(store.dir, 'store.json'), 'r');
+      this.stamp = stampOf(fstatSync(this.headerFd));
+    } catch {
+      this.stamp = 'missing';
+    }
+    return store;
   }
 
   get(): LocalStore {
-    if (stampOf(this.headerPath) !== this.stamp) {
-      this.store = this.open();
-      this.stamp = stampOf(this.headerPath);
-    }
+    // fstat of the open file: one system call and no path lookup per request.
+    if (this.headerFd < 0 || stampOf(fstatSync(this.headerFd)) !== this.stamp) this.store = this.openCaching();
     return this.store;
   }
 }
 
-function stampOf(path: string): string {
-  try {
-    const st = statSync(path);
-    return `${st.ino}:${st.mtimeMs}:${st.size}`;
-  } catch {
-    return 'missing';
-  }
+function stampOf(st: { nlink: number; ino: number; mtimeMs: number; size: number }): string {
+  return st.nlink === 0 ? 'replaced' : `${st.ino}:${st.mtimeMs}:${st.size}`;
 }
 
 export class KmsServer {
@@ -111,8 +120,12 @@ export class KmsServer {
   private readonly store: CurrentStore;
   private inFlight = 0;
   private closing = false;
+  private readonly writes = new WriteRunner();
 
   constructor(private readonly opts: ServerOptions) {
+    // A long-lived process with a bounded working set: V8 collects before its heap grows to several
+    // times what is live (measured: RSS 366 -> ~170 MiB with 100,000 secrets after a full read load).
+    setFlagsFromString('--optimize-for-size');
     this.gateway = new Gateway(opts);
     this.store = new CurrentStore(opts.openStore);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
@@ -143,7 +156,8 @@ export class KmsServer {
       timer.unref();
       this.server.close(() => {
         clearTimeout(timer);
-        resolve();
+        // Every write in flight has been answered: the writer thread has nothing left to do.
+        void Promise.resolve(this.writes.close()).then(() => resolve());
       });
       this.server.closeIdleConnections();
     });
@@ -201,7 +215,7 @@ export class KmsServer {
     let result: Record<string, unknown> | undefined;
     let reply: [number, object, string, Record<string, string>];
     try {
-      body = await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
+      body = hasNoBody(req) ? NO_BODY : await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
       const faults = this.opts.faults;
       if (faults?.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
       const url = req.url ?? '/';
@@ -213,8 +227,8 @@ export class KmsServer {
       call = this.gateway.authenticate({ method: req.method ?? 'GET', rawQuery: q < 0 ? '' : url.slice(q + 1), headers: headerMap(req), body });
       const store = this.store.get();
       const { action, params, region } = call;
-      // A write waits for the store lock without blocking: reads go on being answered meanwhile.
-      result = isWriteAction(action) ? await store.writeAsync(() => handleCall(store, action, params, region)) : handleCall(store, action, params, region);
+      // A write runs on the writer thread (lock, fsync): reads go on being answered meanwhile.
+      result = isWriteAction(action) ? await this.writes.run(store, action, params, region) : handleCall(store, action, params, region);
       if (isWriteAction(action)) this.healthCache = undefined;
       reply = [200, result, String(result.RequestId), this.closing ? { Connection: 'close' } : {}];
     } catch (e) {
@@ -297,6 +311,14 @@ function headerMap(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(',') : v;
   return out;
+}
+
+const NO_BODY = Buffer.alloc(0);
+
+/** HTTP/1.1: no Content-Length and no Transfer-Encoding, or a zero length, is no body (most SDK calls). */
+function hasNoBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return length === '0' || (length === undefined && req.headers['transfer-encoding'] === undefined);
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {

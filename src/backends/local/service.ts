@@ -11,6 +11,13 @@ import { parseInterval } from '../../operations/validators.js';
 import { AAD, deriveDefaultKey, newKey, open, seal } from './crypto.js';
 import { LocalStore, RegionStore, StoreError, isoSeconds, nowMs, type KeyRecord, type SecretRecord } from './store.js';
 import { managedFields, prepareManagedSecret } from './managed.js';
+import type { SecretSummary } from './secret-index.js';
+
+/**
+ * Opened data keys and values of records, while the record object lives (the server keeps parsed
+ * records in its read cache): keyed by the sealed text, so a changed record never reuses them.
+ */
+const opened = new WeakMap<SecretRecord, { sealedKey: string; keyId: string | null; dataKey: Buffer; values: Map<string, string> }>();
 
 export const ACS_CURRENT = 'ACSCurrent';
 export const ACS_PREVIOUS = 'ACSPrevious';
@@ -56,7 +63,7 @@ export class Session {
   }
 
   /** A secret is gone once its recovery window has passed. */
-  expired(rec: SecretRecord): boolean {
+  expired(rec: { plannedDeleteTime?: string }): boolean {
     return rec.plannedDeleteTime !== undefined && Date.parse(rec.plannedDeleteTime) <= this.now;
   }
 
@@ -141,7 +148,18 @@ export class Session {
   }
 
   dataKey(rec: SecretRecord): Buffer {
-    return open(this.keyMaterial(rec.keyId), rec.dataKey, AAD.dataKey(this.region, rec.name));
+    return this.openedOf(rec).dataKey;
+  }
+
+  private openedOf(rec: SecretRecord) {
+    let o = opened.get(rec);
+    if (!o || o.sealedKey !== rec.dataKey || o.keyId !== rec.keyId) {
+      const dataKey = open(this.keyMaterial(rec.keyId), rec.dataKey, AAD.dataKey(this.region, rec.name));
+      o = { sealedKey: rec.dataKey, keyId: rec.keyId, dataKey, values: new Map() };
+      // Only records that cannot change (the read cache's) are worth remembering.
+      if (Object.isFrozen(rec)) opened.set(rec, o);
+    }
+    return o;
   }
 
   sealValue(dataKey: Buffer, name: string, versionId: string, value: string): string {
@@ -149,7 +167,14 @@ export class Session {
   }
 
   openValue(rec: SecretRecord, versionId: string, sealed: string): string {
-    return open(this.dataKey(rec), sealed, AAD.value(rec.name, versionId)).toString('utf8');
+    const o = this.openedOf(rec);
+    const key = versionId + '\u0000' + sealed;
+    let value = o.values.get(key);
+    if (value === undefined) {
+      value = open(o.dataKey, sealed, AAD.value(rec.name, versionId)).toString('utf8');
+      if (Object.isFrozen(rec)) o.values.set(key, value);
+    }
+    return value;
   }
 }
 
@@ -187,8 +212,7 @@ export function page<T>(items: T[], pageNumber: number, pageSize: number): T[] {
   return items.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
 }
 
-export const byCreateThenName = (a: { createTime: string; name: string }, b: { createTime: string; name: string }) =>
-  a.createTime < b.createTime ? -1 : a.createTime > b.createTime ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+export { byCreateThenName } from './secret-index.js';
 
 // ---- handlers ----------------------------------------------------------------------------------
 
@@ -245,18 +269,19 @@ const secretHandlers: HandlerTable = {
   }),
 
   ...handler(S.ListSecrets, false, (req, s) => {
-    const all = s.rs
-      .listSecrets()
-      .filter((r) => !s.expired(r))
-      .filter((r) => matchesFilters(r, req.Filters, (x, key) => secretFieldValues(x, key, s)))
-      .sort(byCreateThenName);
+    // From the listing index (secret-index.ts), already in listing order; shared, so never sorted here.
+    const listing = s.rs.listSecretSummaries();
+    const all =
+      !req.Filters && !listing.anyPlannedDelete
+        ? listing.sorted
+        : listing.sorted.filter((r) => !s.expired(r) && matchesFilters(r, req.Filters, (x, key) => secretFieldValues(x, key, s)));
     const withTags = req.FetchTags === 'true';
     return {
       PageNumber: req.PageNumber,
       PageSize: req.PageSize,
       TotalCount: all.length,
       SecretList: {
-        Secret: page(all, req.PageNumber, req.PageSize).map((r) => ({
+        Secret: page(all as SecretSummary[], req.PageNumber, req.PageSize).map((r) => ({
           SecretName: r.name,
           SecretType: r.type,
           CreateTime: r.createTime,
@@ -345,7 +370,7 @@ const secretHandlers: HandlerTable = {
   }),
 };
 
-function secretFieldValues(r: SecretRecord, key: string, s: Session): string[] {
+function secretFieldValues(r: SecretSummary, key: string, s: Session): string[] {
   switch (key) {
     case 'SecretName':
       return [r.name];

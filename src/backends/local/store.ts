@@ -6,9 +6,11 @@
 //   <dir>/.lock/                          inter-process write lock
 //   <dir>/regions/<region>/secrets/<sha256(name)>.json
 //   <dir>/regions/<region>/keys/<keyId>.json
+//   <dir>/regions/<region>/secrets.index, secrets.journal   the listing index (secret-index.ts)
+//   <dir>/generation                      a write counter for readers' caches (generation.ts)
 //
 // Metadata is plain JSON (as in the service, metadata is not secret); every secret value is sealed.
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash, randomInt } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,8 @@ import { AAD, deriveDefaultKey, deriveRootKey, newKey, newScryptParams, open, se
 import { DIR_MODE, LockTimeoutError, ensureDir, removeFileDurably, removeTempFiles, withLock, withLockAsync, writeFileAtomic } from './fsutil.js';
 import type { Tag } from '../../operations/validators.js';
 import { writeFilesAtomic } from './batch-write.js';
+import { changing, generationPath, readGeneration } from './generation.js';
+import { SecretIndex, crashPoint, summaryOf, type IndexCache, type SecretListing } from './secret-index.js';
 
 export const STORE_FORMAT = 'aliyun-kms-local';
 export const STORE_VERSION = 1;
@@ -170,6 +174,11 @@ export function readRecordStrict<T>(path: string, valid: (v: any) => boolean): T
     if (e.code === 'EISDIR') throw new StoreError(`corrupt store file ${path}: it is a folder, not a record; move it out of the store`);
     throw new StoreError(`cannot read the store file ${path}: ${describeFsError(e)}`);
   }
+  return parseRecord<T>(path, text, valid);
+}
+
+/** A record's text checked as readRecordStrict checks it. */
+export function parseRecord<T>(path: string, text: string, valid: (v: any) => boolean): T {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -422,17 +431,101 @@ export class LocalStore {
     return this.rootKey;
   }
 
+  private readonly regions = new Map<string, RegionStore>();
+
   region(region: string): RegionStore {
-    return new RegionStore(this, region);
+    let rs = this.regions.get(region);
+    if (!rs) this.regions.set(region, (rs = new RegionStore(this, region)));
+    return rs;
   }
 
   /** Serialises writers across processes. Readers never need it: files are replaced atomically. */
   write<T>(fn: () => T): T {
     if (this.lockHeld) return fn();
-    return withLock(this.lockDir, fn, () => this.removeTempFiles());
+    return withLock(
+      this.lockDir,
+      () => {
+        this.lockHeld = true;
+        try {
+          return fn();
+        } finally {
+          this.lockHeld = false;
+        }
+      },
+      () => this.removeTempFiles(),
+    );
   }
 
-  private lockHeld = false;
+  /** True while this process holds the lock and runs a writer: reads then bypass the cache. */
+  lockHeld = false;
+
+  /** Parsed secret records by region and name (off unless enabled: a CLI call reads each once). */
+  private readCache?: Map<string, CachedRecord>;
+  private readCacheMax = 0;
+  /** Parsed listing indexes by region, for a long-lived process. */
+  readonly indexCaches = new Map<string, IndexCache>();
+
+  /**
+   * Keeps up to `maxEntries` parsed records between calls (the server). A record is served from
+   * memory only while the store's write counter (generation.ts) is where it was when the file was
+   * read; after any write its file is read again and parsed again only if its bytes changed.
+   */
+  private generationFd = -1;
+
+  /** The write count, from an open descriptor (the server asks on every read). */
+  private generation(): number {
+    if (this.generationFd >= 0) {
+      const st = fstatSync(this.generationFd);
+      // Unlinked (the store was removed): the count lives in a new file now.
+      if (st.nlink > 0) return st.size;
+      closeSync(this.generationFd);
+      this.generationFd = -1;
+    }
+    try {
+      this.generationFd = openSync(generationPath(this.dir), 'r');
+    } catch (e: any) {
+      if (e.code === 'ENOENT') return readGeneration(this.dir);
+      throw e;
+    }
+    return fstatSync(this.generationFd).size;
+  }
+
+  get cachesReads(): boolean {
+    return this.readCache !== undefined;
+  }
+
+  enableReadCache(maxEntries: number): void {
+    this.readCache = new Map();
+    this.readCacheMax = maxEntries;
+  }
+
+  /** A secret's file, through the cache when it is on. */
+  readRecord<T>(key: string, pathOf: () => string, parse: (bytes: Buffer | undefined) => T | undefined): T | undefined {
+    const cache = this.readCache;
+    if (!cache || this.lockHeld) return parse(readOrUndefined(pathOf()));
+    const before = this.generation();
+    const hit = cache.get(key);
+    if (hit && hit.gen === before && before % 2 === 0) return hit.value as T | undefined;
+    const bytes = readOrUndefined(pathOf());
+    // Cached only if no writer was inside a change during our read (count even and unchanged).
+    const stable = before % 2 === 0 && this.generation() === before;
+    // Kept as a string: a small Buffer from readFileSync is a slice of a shared 8 KiB pool, which
+    // it would keep alive.
+    const text = bytes?.toString('latin1');
+    if (hit && hit.text === text) {
+      if (stable) hit.gen = before;
+      return hit.value as T | undefined;
+    }
+    const value = parse(bytes);
+    if (stable) {
+      if (value !== undefined) deepFreeze(value);
+      cache.delete(key);
+      cache.set(key, { gen: before, text, value });
+      // Oldest first: a Map iterates in insertion order.
+      if (cache.size > this.readCacheMax) cache.delete(cache.keys().next().value!);
+    }
+    return value;
+  }
 
   /**
    * Runs `fn` (synchronous, so nothing else of this process interleaves) holding the lock, waiting
@@ -482,9 +575,37 @@ function warnDamaged(e: StoreError): void {
   process.stderr.write(`warning: skipped a damaged file: ${e.message} (run 'aliyun kms store verify' for a full check)\n`);
 }
 
+interface CachedRecord {
+  /** The write count the file was last known unchanged at. */
+  gen: number;
+  /** The file's bytes as latin1 text; undefined: no such file. */
+  text: string | undefined;
+  value: unknown;
+}
+
+/** A record file's bytes (undefined: no such file), with readRecordStrict's errors. */
+function readOrUndefined(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch (e: any) {
+    if (e.code === 'ENOENT') return undefined;
+    if (e.code === 'EISDIR') throw new StoreError(`corrupt store file ${path}: it is a folder, not a record; move it out of the store`);
+    throw new StoreError(`cannot read the store file ${path}: ${describeFsError(e)}`);
+  }
+}
+
+/** Cached records are shared between calls: a handler that tried to change one would throw. */
+function deepFreeze(v: any): void {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const k of Object.keys(v)) deepFreeze(v[k]);
+  }
+}
+
 export class RegionStore {
   readonly secretsDir: string;
   readonly keysDir: string;
+  readonly index: SecretIndex;
 
   constructor(
     readonly store: LocalStore,
@@ -493,6 +614,12 @@ export class RegionStore {
     const base = join(store.dir, 'regions', region);
     this.secretsDir = join(base, 'secrets');
     this.keysDir = join(base, 'keys');
+    this.index = new SecretIndex(
+      base,
+      this.secretsDir,
+      () => this.listSecrets(),
+      (name) => this.readSecret(name),
+    );
   }
 
   private readJson<T>(path: string, valid: (v: any) => boolean): T | undefined {
@@ -504,26 +631,60 @@ export class RegionStore {
     return join(this.secretsDir, fileNameOf(name));
   }
 
+  private parseJson<T>(path: string, text: string, valid: (v: any) => boolean): T | undefined {
+    return parseRecord<T>(path, text, valid);
+  }
+
   readSecret(name: string): SecretRecord | undefined {
-    const rec = this.readJson<SecretRecord>(join(this.secretsDir, fileNameOf(name)), isSecretRecord);
+    const pathOf = () => join(this.secretsDir, fileNameOf(name));
+    const rec = this.store.readRecord(`${this.region}\u0000${name}`, pathOf, (bytes) =>
+      bytes === undefined ? undefined : this.parseJson<SecretRecord>(pathOf(), bytes.toString('utf8'), isSecretRecord),
+    );
     // Two names never share a file unless SHA-256 collides; check anyway.
     return rec && rec.name === name ? rec : undefined;
   }
 
+  /** Writes a secret's file; the listing index and the write counter move with it. */
   writeSecret(rec: SecretRecord): void {
     ensureDir(this.secretsDir);
-    writeFileAtomic(join(this.secretsDir, fileNameOf(rec.name)), JSON.stringify(rec));
+    this.index.change(rec.name, () => {
+      changing(this.store.dir, () => {
+        writeFileAtomic(join(this.secretsDir, fileNameOf(rec.name)), JSON.stringify(rec));
+        crashPoint('store:inside-change');
+      });
+      return summaryOf(rec);
+    });
   }
 
   /** Many secrets at once, each durable before this returns (for seeding; see batch-write.ts). */
   writeSecrets(recs: SecretRecord[]): void {
     if (!recs.length) return;
     ensureDir(this.secretsDir);
-    writeFilesAtomic(recs.map((rec) => ({ path: join(this.secretsDir, fileNameOf(rec.name)), data: JSON.stringify(rec) })));
+    // The listing index and the write counter move with them, as for one secret (writeSecret).
+    this.index.changeMany(
+      recs.map((r) => r.name),
+      () => {
+        changing(this.store.dir, () => writeFilesAtomic(recs.map((rec) => ({ path: join(this.secretsDir, fileNameOf(rec.name)), data: JSON.stringify(rec) }))));
+        return recs.map(summaryOf);
+      },
+    );
   }
 
   removeSecret(name: string): void {
-    removeFileDurably(join(this.secretsDir, fileNameOf(name)));
+    this.index.change(name, () => {
+      changing(this.store.dir, () => {
+        removeFileDurably(join(this.secretsDir, fileNameOf(name)));
+        crashPoint('store:inside-change');
+      });
+      return null;
+    });
+  }
+
+  /** Every live or scheduled secret's listing fields, in listing order (read-only: may be shared). */
+  listSecretSummaries(): SecretListing {
+    let cache = this.store.indexCaches.get(this.region);
+    if (!cache && this.store.lockHeld === false && this.store.cachesReads) this.store.indexCaches.set(this.region, (cache = {}));
+    return this.index.list(cache);
   }
 
   /**
@@ -564,7 +725,7 @@ export class RegionStore {
 
   writeKey(rec: KeyRecord): void {
     ensureDir(this.keysDir);
-    writeFileAtomic(join(this.keysDir, rec.keyId + '.json'), JSON.stringify(rec));
+    changing(this.store.dir, () => writeFileAtomic(join(this.keysDir, rec.keyId + '.json'), JSON.stringify(rec)));
   }
 
   listKeys(onDamaged?: (e: StoreError) => void): KeyRecord[] {
