@@ -204,8 +204,11 @@ export class SecretIndex {
   constructor(
     regionDir: string,
     readonly secretsDir: string,
-    /** Every secret, read from its file (the truth, and the fallback). */
-    private readonly scan: () => SecretRecord[],
+    /**
+     * Every secret, read from its file (the truth, and the fallback). `quiet`: a writer rebuilding
+     * the index, whose caller asked about one secret, not about damaged files elsewhere.
+     */
+    private readonly scan: (quiet: boolean) => SecretRecord[],
     /** One secret from its file. */
     private readonly readOne: (name: string) => SecretRecord | undefined,
   ) {
@@ -301,7 +304,7 @@ export class SecretIndex {
     const old = parseHeader(headOf(this.indexPath)?.head ?? '');
     const oldJournal = headOf(this.journalPath);
     const gen = Math.max(old?.gen ?? 0, parseJson(oldJournal?.head ?? '')?.gen ?? 0) + 1;
-    this.writeIndex(gen, this.scan().map(summaryOf));
+    this.writeIndex(gen, this.scan(true).map(summaryOf));
   }
 
   /** Folds the journal into a new index. */
@@ -325,7 +328,7 @@ export class SecretIndex {
       const r = this.tryIndex(cache);
       if (r) return { ...r, fromIndex: true };
     }
-    const sorted = this.scan().map(summaryOf).sort(byCreateThenName);
+    const sorted = this.scan(false).map(summaryOf).sort(byCreateThenName);
     return { sorted, anyPlannedDelete: sorted.some((s) => s.plannedDeleteTime !== undefined), fromIndex: false };
   }
 

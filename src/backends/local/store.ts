@@ -617,7 +617,7 @@ export class RegionStore {
     this.index = new SecretIndex(
       base,
       this.secretsDir,
-      () => this.listSecrets(),
+      (quiet) => this.listSecrets(quiet ? () => {} : undefined),
       (name) => this.readSecret(name),
     );
   }
