@@ -442,18 +442,19 @@ export class LocalStore {
   /** Serialises writers across processes. Readers never need it: files are replaced atomically. */
   write<T>(fn: () => T): T {
     if (this.lockHeld) return fn();
-    return withLock(
-      this.lockDir,
-      () => {
-        this.lockHeld = true;
-        try {
-          return fn();
-        } finally {
-          this.lockHeld = false;
-        }
-      },
-      () => this.removeTempFiles(),
-    );
+    return withLock(this.lockDir, this.holding(fn), () => this.removeTempFiles());
+  }
+
+  /** `fn` marked as running under the lock (reads then bypass the cache). */
+  private holding<T>(fn: () => T): () => T {
+    return () => {
+      this.lockHeld = true;
+      try {
+        return fn();
+      } finally {
+        this.lockHeld = false;
+      }
+    };
   }
 
   /** True while this process holds the lock and runs a writer: reads then bypass the cache. */
@@ -532,18 +533,7 @@ export class LocalStore {
    * for it without blocking: the server calls this for writes and keeps answering reads meanwhile.
    */
   writeAsync<T>(fn: () => T): Promise<T> {
-    return withLockAsync(
-      this.lockDir,
-      () => {
-        this.lockHeld = true;
-        try {
-          return fn();
-        } finally {
-          this.lockHeld = false;
-        }
-      },
-      () => this.removeTempFiles(),
-    );
+    return withLockAsync(this.lockDir, this.holding(fn), () => this.removeTempFiles());
   }
 
   /** Called with the lock held after a dead writer's lock was taken over: no live writer has temp files. */
