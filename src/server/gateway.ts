@@ -5,7 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { ServiceError } from '../core/errors.js';
 import { hmacSha1Base64, popEncode, stringToSignV1 } from '../core/signature.js';
-import { ACS3_ALGORITHM, canonicalRequestV3, parseAuthorizationV3, sha256Hex, signV3, stringToSignV3 } from '../core/signature-v3.js';
+import { ACS3_ALGORITHM, EMPTY_BODY_SHA256, canonicalRequestV3, parseAuthorizationV3, sha256Hex, signV3, stringToSignV3 } from '../core/signature-v3.js';
 
 export const API_VERSION = '2016-01-20';
 /** The gateway's clock tolerance and, with it, how long a nonce is remembered. */
@@ -160,7 +160,8 @@ export class Gateway {
     const cred = this.credential(auth.accessKeyId);
     this.checkTime(h['x-acs-date']);
     // The payload hash is that of the bytes received: a body changed in transit fails the signature.
-    const canonical = canonicalRequestV3(method, '/', query, h, [...signed], sha256Hex(req.body));
+    // (Most calls have no body: its hash is a constant, not a hash computed per request.)
+    const canonical = canonicalRequestV3(method, '/', query, h, [...signed], req.body.length === 0 ? EMPTY_BODY_SHA256 : sha256Hex(req.body));
     const toSign = stringToSignV3(canonical);
     if (!sameText(signV3(toSign, cred.accessKeySecret), auth.signature)) throw GatewayErrors.signatureMismatch(toSign);
     this.checkToken(cred, h['x-acs-security-token']);

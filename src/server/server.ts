@@ -251,7 +251,8 @@ export class KmsServer {
       this.inFlight--;
     }
     // Logged before the answer is sent, so that a client that got its answer finds it in the log.
-    this.logRequest({
+    // Without a log (--no-log) the entry is not built: it is most of the per-request bookkeeping.
+    if (this.opts.log) this.logRequest({
       method: req.method ?? '?',
       action: call?.action ?? actionHint(req, body),
       scheme: call?.scheme ?? '-',
