@@ -108,8 +108,8 @@ function readText(path: string): string | undefined {
   }
 }
 
-/** The first line of a file (at most 1 KiB; headers are short) and the file's size. */
-function headOf(path: string): { head: string; size: number } | undefined {
+/** `read` on the open file at `path` (undefined if there is none), closed afterwards. */
+function withOpenFile<T>(path: string, read: (fd: number) => T): T | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -118,24 +118,24 @@ function headOf(path: string): { head: string; size: number } | undefined {
     throw e;
   }
   try {
-    const size = fstatSync(fd).size;
-    const buf = Buffer.alloc(Math.min(size, 1024));
-    return { head: buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8').split('\n')[0], size };
+    return read(fd);
   } finally {
     closeSync(fd);
   }
 }
 
+/** The first line of a file (at most 1 KiB; headers are short) and the file's size. */
+function headOf(path: string): { head: string; size: number } | undefined {
+  return withOpenFile(path, (fd) => {
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(size, 1024));
+    return { head: buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8').split('\n')[0], size };
+  });
+}
+
 /** The first line and the last line of a file, read from its two ends (a writer needs only these). */
 function headAndTail(path: string): { head: string; tail: string; size: number } | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e: any) {
-    if (e.code === 'ENOENT') return undefined;
-    throw e;
-  }
-  try {
+  return withOpenFile(path, (fd) => {
     const size = fstatSync(fd).size;
     const buf = Buffer.alloc(Math.min(size, 8192));
     const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8').split('\n')[0];
@@ -146,9 +146,7 @@ function headAndTail(path: string): { head: string; tail: string; size: number }
     let tail = '';
     while (lines.length && !(tail = lines.pop()!));
     return { head, tail, size };
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 function parseJson(line: string): any {
