@@ -63,10 +63,11 @@ export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv
     // group, CMD included. Passing SIGINT on as well would deliver it twice (a second Ctrl-C to many
     // programs means "stop cleaning up, exit now"), so it is passed on only when no terminal is involved.
     const terminal = Boolean(process.stdin.isTTY || process.stdout.isTTY || process.stderr.isTTY);
+    let exited = false;
     const handlers = FORWARDED.map((sig) => {
       const h = () => {
         // We stay alive either way: CMD decides, and its exit status becomes ours.
-        if (terminal && sig === 'SIGINT') return;
+        if (exited || (terminal && sig === 'SIGINT')) return;
         // The child may already be gone; a failed kill is fine.
         try {
           child.kill(sig);
@@ -77,7 +78,13 @@ export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv
       process.on(sig, h);
       return [sig, h] as const;
     });
-    const stopForwarding = () => handlers.forEach(([sig, h]) => process.off(sig, h));
+    // Once CMD has ended its status is ours: a signal arriving while its last output is still being
+    // copied must not turn that status into 128+N, so the handlers stay (doing nothing) until we exit.
+    // A start failure has no output to copy and removes them.
+    const stopForwarding = () => {
+      exited = true;
+    };
+    const removeHandlers = () => handlers.forEach(([sig, h]) => process.off(sig, h));
     const sigpipe = () => {
       try {
         child.kill('SIGPIPE');
@@ -88,6 +95,7 @@ export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv
     const copies = masking ? [pipeMasked(child.stdout!, process.stdout, masking.stdout, sigpipe), pipeMasked(child.stderr!, process.stderr, masking.stderr, sigpipe)] : [];
     child.on('error', (e: NodeJS.ErrnoException) => {
       stopForwarding();
+      removeHandlers();
       const code = e.code === 'ENOENT' ? 127 : 126;
       resolve({ code, startError: `cannot run ${command}: ${e.code === 'ENOENT' ? 'command not found' : e.code === 'EACCES' ? 'permission denied' : e.message}` });
     });
