@@ -1,17 +1,20 @@
 // Signature V3 (ACS3-HMAC-SHA256), signing-and-transport.md §3: what @alicloud/openapi-client signs
 // by default. Used by the server to recompute the signature of a received request.
-import { createHash, createHmac } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { createHash, createHmac, type KeyObject } from 'node:crypto';
 import { popEncode } from './signature.js';
 
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-export const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+// crypto.hash (Node 20.12+) hashes without making a Hash object: the server hashes every V3 request.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'hex') => string }).hash;
+export const sha256Hex = oneShot ? (data: string | Buffer) => oneShot('sha256', data, 'hex') : (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** Decoded query parameters sorted by name, `encode(name)=encode(value)` joined by `&` (§3.2). */
 export function canonicalQueryV3(query: Record<string, string>): string {
   return Object.keys(query)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort()
     .map((k) => popEncode(k) + '=' + popEncode(query[k]))
     .join('&');
 }
@@ -28,7 +31,7 @@ export function canonicalRequestV3(
   signedHeaders: string[],
   payloadHash: string,
 ): string {
-  const names = [...signedHeaders].map((h) => h.toLowerCase()).sort();
+  const names = signedHeaders.map((h) => h.toLowerCase()).sort();
   const lines = names.map((h) => `${h}:${(headers[h] ?? '').trim()}\n`).join('');
   return [method.toUpperCase(), path, canonicalQueryV3(query), lines, names.join(';'), payloadHash].join('\n');
 }
@@ -37,8 +40,8 @@ export function stringToSignV3(canonicalRequest: string): string {
   return ACS3_ALGORITHM + '\n' + sha256Hex(canonicalRequest);
 }
 
-/** Lower-case hex HMAC-SHA256 keyed with the raw secret (no `&`, unlike v1). */
-export function signV3(stringToSign: string, accessKeySecret: string): string {
+/** Lower-case hex HMAC-SHA256 keyed with the raw secret (no `&`, unlike v1), or a key made once from it. */
+export function signV3(stringToSign: string, accessKeySecret: string | KeyObject): string {
   return createHmac('sha256', accessKeySecret).update(stringToSign, 'utf8').digest('hex');
 }
 

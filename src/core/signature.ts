@@ -1,6 +1,6 @@
 // RPC signature version 1.0 (HMAC-SHA1), signing-and-transport.md §2: shared by the remote backend
 // (which signs) and the server (which recomputes from the decoded request and compares).
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /** POP percent-encoding: RFC 3986 unreserved kept, everything else %XY upper-case, space → %20. */
 const UNRESERVED = /^[A-Za-z0-9_.~-]*$/;
@@ -12,19 +12,47 @@ export function popEncode(s: string): string {
 
 /** Sorted `k=v` pairs joined by `&`, names and values POP-encoded (Signature excluded). */
 export function canonicalQuery(params: Record<string, string>): string {
+  // The default sort compares UTF-16 code units, as `<` does (and calls no comparator).
   return Object.keys(params)
     .filter((k) => k !== 'Signature')
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort()
     .map((k) => popEncode(k) + '=' + popEncode(params[k]))
     .join('&');
 }
 
-export function stringToSignV1(method: string, params: Record<string, string>): string {
-  return method.toUpperCase() + '&' + popEncode('/') + '&' + popEncode(canonicalQuery(params));
+/** popEncode applied twice (a canonical pair is encoded again inside the string to sign). */
+function popEncodeTwice(s: string): string {
+  if (UNRESERVED.test(s)) return s;
+  const once = popEncode(s);
+  return once.indexOf('%') < 0 ? once : once.replace(/%/g, '%25');
 }
 
-export function hmacSha1Base64(secret: string, message: string): string {
-  return createHmac('sha1', secret + '&').update(message, 'utf8').digest('base64');
+/**
+ * `METHOD&%2F&` + popEncode(canonicalQuery(params)), built in one pass: a canonical pair holds only
+ * unreserved characters, `%XY`, `=` and `&`, so encoding it again turns `%` into `%25`, `=` into
+ * `%3D` and `&` into `%26` (the server verifies every request with this: keep it cheap).
+ */
+export function stringToSignV1(method: string, params: Record<string, string>): string {
+  const keys = Object.keys(params).sort();
+  let out = method.toUpperCase() + '&%2F&';
+  let first = true;
+  for (const k of keys) {
+    if (k === 'Signature') continue;
+    if (!first) out += '%26';
+    first = false;
+    out += popEncodeTwice(k) + '%3D' + popEncodeTwice(params[k]);
+  }
+  return out;
+}
+
+/** `secret` is the AccessKey secret, or a key made once from `secret + '&'` (the server keeps one per credential). */
+export function hmacSha1Base64(secret: string | KeyObject, message: string): string {
+  return createHmac('sha1', typeof secret === 'string' ? secret + '&' : secret).update(message, 'utf8').digest('base64');
+}
+
+/** The HMAC key of v1 signatures made by `secret`, prepared once. */
+export function v1SigningKey(secret: string): KeyObject {
+  return createSecretKey(Buffer.from(secret + '&', 'utf8'));
 }
 
 export function signV1(method: string, params: Record<string, string>, accessKeySecret: string): string {

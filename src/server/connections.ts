@@ -10,7 +10,7 @@
 //     request that has been sending its body the longest, past LIMITS.slowBodyMs (a trickling
 //     upload); only requests being answered are never cut.
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 export const LIMITS = {
@@ -80,19 +80,6 @@ export class ConnectionGuard {
     private readonly reportEveryMs = 10_000,
   ) {
     server.on('connection', (socket: Socket) => this.onConnection(socket));
-    server.on('request', (req, res) => {
-      // Over TLS the request's socket wraps the TCP socket counted here.
-      const socket: Socket = (req.socket as any)._parent ?? req.socket;
-      this.idle.delete(socket);
-      if (Number(req.headers['content-length']) > 0 || req.headers['transfer-encoding'] !== undefined) {
-        this.receiving.set(socket, Date.now());
-        req.once('end', () => this.receiving.delete(socket));
-      }
-      res.once('finish', () => {
-        this.receiving.delete(socket);
-        if (!socket.destroyed) this.idle.set(socket, true);
-      });
-    });
     // Node's own answer to a request it cannot take (as Node writes it without a listener), counted
     // so that a slow-header flood is reported like a connection flood.
     server.on('clientError', (err: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
@@ -108,6 +95,23 @@ export class ConnectionGuard {
     // No inactivity timeout on sockets: while a request is being answered the connection is quiet
     // for as long as a --latency fault or a wait for the store lock lasts; idle time between
     // requests is bounded by the header and keep-alive timeouts above.
+  }
+
+  /** Called by the request handler first thing (not a second 'request' listener: one emit less per request). */
+  onRequest(req: IncomingMessage, res: ServerResponse): void {
+    // Over TLS the request's socket wraps the TCP socket counted here.
+    const socket: Socket = (req.socket as any)._parent ?? req.socket;
+    this.idle.delete(socket);
+    if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) {
+      if (Number(req.headers['content-length']) > 0 || req.headers['transfer-encoding'] !== undefined) {
+        this.receiving.set(socket, Date.now());
+        req.once('end', () => this.receiving.delete(socket));
+      }
+    }
+    res.once('finish', () => {
+      this.receiving.delete(socket);
+      if (!socket.destroyed) this.idle.set(socket, true);
+    });
   }
 
   get connections(): number {

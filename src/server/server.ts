@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { ServiceError, newRequestId } from '../core/errors.js';
-import { handleCall, isWriteAction } from '../backends/local/service.js';
+import { answerText, isWriteAction } from '../backends/local/service.js';
 import { WriteRunner } from './writes.js';
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,13 +76,16 @@ export const ServerErrors = {
  * The opened store, kept between requests with its read cache (a parsed secret is reused only while
  * the store's write counter says no process has written since: store.ts, generation.ts). If the
  * store is removed and created anew by another process, its header file changes and it is
- * reopened, so a stale root key, account id or cache is never used. Costs one fstat per request.
+ * reopened, so a stale root key, account id or cache is never used. Costs one fstat per request
+ * (the write counter's): the header is looked at only when the counter moved or its file was
+ * removed, since every change of the header moves the counter or removes the store folder.
  */
 export class CurrentStore {
   private store: LocalStore;
   /** The header file as opened: replaced or removed, its link count drops to 0. */
   private headerFd = -1;
   private stamp = '';
+  private lastGeneration = -1;
 
   constructor(private readonly open: () => LocalStore) {
     this.store = this.openCaching();
@@ -103,10 +106,22 @@ export class CurrentStore {
     return store;
   }
 
+  /** The store, and its write count as of now (for LocalStore.withGeneration). */
+  current(): { store: LocalStore; generation: number } {
+    let { generation, maybeReplaced } = this.store.probeGeneration();
+    if (maybeReplaced || generation !== this.lastGeneration) {
+      // fstat of the open file: one system call and no path lookup.
+      if (this.headerFd < 0 || stampOf(fstatSync(this.headerFd)) !== this.stamp) {
+        this.store = this.openCaching();
+        ({ generation } = this.store.probeGeneration());
+      }
+      this.lastGeneration = generation;
+    }
+    return { store: this.store, generation };
+  }
+
   get(): LocalStore {
-    // fstat of the open file: one system call and no path lookup per request.
-    if (this.headerFd < 0 || stampOf(fstatSync(this.headerFd)) !== this.stamp) this.store = this.openCaching();
-    return this.store;
+    return this.current().store;
   }
 }
 
@@ -204,20 +219,34 @@ export class KmsServer {
     res.end(text);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.guard.onRequest(req, res);
     if (req.method === 'GET' && (req.url === '/health' || req.url?.startsWith('/health?'))) return this.health(res);
     const started = performance.now();
     this.inFlight++;
-    let call: AuthenticatedCall | undefined;
-    let status = 200;
-    let code: string | undefined;
+    // Most calls have no body: they are answered in this tick, without a promise (a read is
+    // answered synchronously; a write waits for the writer thread).
+    if (hasNoBody(req) && !this.opts.faults?.latencyMs) this.answer(req, res, NO_BODY, started);
+    else void this.receive(req, res, started);
+  }
+
+  private async receive(req: IncomingMessage, res: ServerResponse, started: number): Promise<void> {
     let body: Buffer | undefined;
-    let result: Record<string, unknown> | undefined;
-    let reply: [number, object, string, Record<string, string>];
     try {
       body = hasNoBody(req) ? NO_BODY : await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
+      const latency = this.opts.faults?.latencyMs;
+      if (latency) await new Promise((r) => setTimeout(r, latency));
+    } catch (e) {
+      this.finish(req, res, started, body, undefined, undefined, e);
+      return;
+    }
+    this.answer(req, res, body, started);
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse, body: Buffer, started: number): void {
+    let call: AuthenticatedCall | undefined;
+    try {
       const faults = this.opts.faults;
-      if (faults?.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const path = q < 0 ? url : url.slice(0, q);
@@ -225,13 +254,44 @@ export class KmsServer {
       if (faults?.unavailableFraction && Math.random() < faults.unavailableFraction) throw ServerErrors.unavailable();
       if (faults?.throttleFraction && Math.random() < faults.throttleFraction) throw ServerErrors.throttled();
       call = this.gateway.authenticate({ method: req.method ?? 'GET', rawQuery: q < 0 ? '' : url.slice(q + 1), headers: headerMap(req), body });
-      const store = this.store.get();
+      const { store, generation } = this.store.current();
       const { action, params, region } = call;
+      if (!isWriteAction(action)) {
+        const answer = store.withGeneration(generation, () => answerText(store, action, params, region));
+        return this.finish(req, res, started, body, call, answer.result, undefined, answer);
+      }
       // A write runs on the writer thread (lock, fsync): reads go on being answered meanwhile.
-      result = isWriteAction(action) ? await this.writes.run(store, action, params, region) : handleCall(store, action, params, region);
-      if (isWriteAction(action)) this.healthCache = undefined;
-      reply = [200, result, String(result.RequestId), this.closing ? { Connection: 'close' } : {}];
+      const authenticated = call;
+      this.writes.run(store, action, params, region).then(
+        (result) => {
+          this.healthCache = undefined;
+          this.finish(req, res, started, body, authenticated, result);
+        },
+        (e) => this.finish(req, res, started, body, authenticated, undefined, e),
+      );
     } catch (e) {
+      this.finish(req, res, started, body, call, undefined, e);
+    }
+  }
+
+  /** Answers with the call's result, or with the error it ended in; logs the request first. */
+  private finish(
+    req: IncomingMessage,
+    res: ServerResponse,
+    started: number,
+    body: Buffer | undefined,
+    call: AuthenticatedCall | undefined,
+    result: Record<string, unknown> | undefined,
+    e?: unknown,
+    answer?: { text: string; requestId: string },
+  ): void {
+    this.inFlight--;
+    let status = 200;
+    let code: string | undefined;
+    let reply: [number, object | string, string, Record<string, string> | undefined];
+    if (answer) reply = [200, answer.text, answer.requestId, this.closing ? CLOSE : undefined];
+    else if (result) reply = [200, result, String(result.RequestId), this.closing ? CLOSE : undefined];
+    else {
       if (e instanceof ClientGone) {
         // Nothing to answer: the client closed the connection, or Node answered 408 to a slow body.
         this.logRequest({ method: req.method ?? '?', action: actionHint(req, body), scheme: '-', status: 499, code: 'ClientClosedRequest', ms: performance.now() - started });
@@ -247,27 +307,28 @@ export class KmsServer {
       const extra: Record<string, string> = this.closing || status === 413 ? { Connection: 'close' } : {};
       if (err.code === 'Rejected.Throttling' && this.opts.faults?.retryAfterMs !== undefined) extra['x-acs-retry-after'] = String(this.opts.faults.retryAfterMs);
       reply = [err.httpStatus, err.body(), err.requestId, extra];
-    } finally {
-      this.inFlight--;
     }
     // Logged before the answer is sent, so that a client that got its answer finds it in the log.
     // Without a log (--no-log) the entry is not built: it is most of the per-request bookkeeping.
-    if (this.opts.log) this.logRequest({
-      method: req.method ?? '?',
-      action: call?.action ?? actionHint(req, body),
-      scheme: call?.scheme ?? '-',
-      status,
-      code,
-      ms: performance.now() - started,
-      accessKeyId: call?.accessKeyId,
-      ...namesOf(call, result),
-      region: call?.region,
-      requestId: reply[2],
-    });
+    if (this.opts.log)
+      this.logRequest({
+        method: req.method ?? '?',
+        action: call?.action ?? actionHint(req, body),
+        scheme: call?.scheme ?? '-',
+        status,
+        code,
+        ms: performance.now() - started,
+        accessKeyId: call?.accessKeyId,
+        ...namesOf(call, result),
+        region: call?.region,
+        requestId: reply[2],
+      });
     if (status === 413) lingerThenCut(req);
     send(res, ...reply);
   }
 }
+
+const CLOSE = { Connection: 'close' };
 
 /** The secret, version and stage a call named (or, for a success, was answered with). Names only. */
 function namesOf(call: AuthenticatedCall | undefined, result: Record<string, unknown> | undefined): Pick<RequestLogEntry, 'secretName' | 'versionId' | 'versionStage'> {
@@ -310,7 +371,11 @@ function actionHint(req: IncomingMessage, body: Buffer | undefined): string {
 function headerMap(req: IncomingMessage): Record<string, string> {
   // No prototype: a signed header named `constructor` must read as absent, not as a function.
   const out: Record<string, string> = Object.create(null);
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(',') : v;
+  const h = req.headers;
+  for (const k in h) {
+    const v = h[k];
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(',') : v;
+  }
   return out;
 }
 
@@ -346,13 +411,12 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
 /** The request's connection ended before its body was received. */
 class ClientGone extends Error {}
 
-function send(res: ServerResponse, status: number, body: object, requestId: string, extra: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': JSON_TYPE,
-    'Content-Length': Buffer.byteLength(text),
-    'x-acs-request-id': requestId || newRequestId(),
-    ...extra,
-  });
+/** `body` is the answer's object, or its JSON text already made. */
+function send(res: ServerResponse, status: number, body: object | string, requestId: string, extra?: Record<string, string>): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  // A flat [name, value, …] list: Node takes it as is, without walking an object.
+  const headers = ['Content-Type', JSON_TYPE, 'Content-Length', String(Buffer.byteLength(text)), 'x-acs-request-id', requestId || newRequestId()];
+  if (extra) for (const k in extra) headers.push(k, extra[k]);
+  res.writeHead(status, headers);
   res.end(text);
 }

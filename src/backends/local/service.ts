@@ -36,8 +36,13 @@ export const E = {
 
 /** What a handler sees: the region's store, the account, the clock. */
 export class Session {
-  readonly now = nowMs();
+  private clock?: number;
   readonly rs: RegionStore;
+
+  /** The time of this call, read once (most reads never ask: the clock reads the environment). */
+  get now(): number {
+    return (this.clock ??= nowMs());
+  }
 
   constructor(
     readonly store: LocalStore,
@@ -514,6 +519,42 @@ export function isWriteAction(action: string): boolean {
 
 export function implementedActions(): string[] {
   return Object.keys(HANDLERS).sort();
+}
+
+/**
+ * Reads whose successful answer is a function of the store's files and the call's parameters
+ * alone (not of the clock: a secret pending deletion, whose answer changes when its window ends,
+ * is refused by GetSecretValue), so a long-lived process may keep it while nothing is written.
+ */
+const ANSWER_CACHED = new Set(['GetSecretValue']);
+
+/**
+ * Answers one call as the JSON text of its body (RequestId last), for the server. A read in
+ * ANSWER_CACHED is answered from the store's answer cache while the store is unchanged
+ * (LocalStore.cachedAnswer); `result` is the body without its RequestId, for the request log.
+ */
+export function answerText(store: LocalStore, action: string, params: Record<string, string>, region: string): { text: string; requestId: string; result: Record<string, unknown> } {
+  let key: string | undefined;
+  let gen = 0;
+  if (ANSWER_CACHED.has(action) && store.cachesReads) {
+    key = action + '\u0000' + region;
+    for (const k in params) key += '\u0000' + k + '\u0000' + params[k];
+    const hit = store.cachedAnswer(key);
+    gen = hit.gen;
+    if (hit.text !== undefined) {
+      const requestId = newRequestId();
+      return { text: hit.text + requestId + '"}', requestId, result: hit.result as Record<string, unknown> };
+    }
+  }
+  const body = handleCall(store, action, params, region);
+  const requestId = String(body.RequestId);
+  const text = JSON.stringify(body);
+  const tail = requestId + '"}';
+  if (key !== undefined && text.endsWith('"RequestId":"' + tail)) {
+    const { RequestId: _, ...result } = body;
+    store.cacheAnswer(key, gen, text.slice(0, text.length - tail.length), result);
+  }
+  return { text, requestId, result: body };
 }
 
 /**

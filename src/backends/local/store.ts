@@ -219,6 +219,9 @@ export function isKeyRecord(v: any): boolean {
 
 export const fileNameOf = (secretName: string) => createHash('sha256').update(secretName).digest('hex') + '.json';
 
+/** Larger answers are not kept as text (a value is at most 64 KiB; the value cache keeps it anyway). */
+const MAX_CACHED_ANSWER = 8192;
+
 export class LocalStore {
   private header!: StoreHeader;
   private rootKey!: Buffer;
@@ -382,7 +385,11 @@ export class LocalStore {
       rootKey = { source: 'file', check: seal(key, Buffer.from('ok'), AAD.check) };
     }
     const header: StoreHeader = { format: STORE_FORMAT, version: STORE_VERSION, accountId, createTime: isoSeconds(Date.now()), rootKey };
-    writeFileAtomic(headerPath, JSON.stringify(header, null, 2) + '\n');
+    const writeHeader = () => writeFileAtomic(headerPath, JSON.stringify(header, null, 2) + '\n');
+    // A folder that kept its write counter (only store.json was removed): the counter moves, so
+    // that a running server, which looks at the header only when the counter moves, sees the new one.
+    if (existsSync(generationPath(this.dir))) changing(this.dir, writeHeader);
+    else writeHeader();
   }
 
   private loadRootKey(h: StoreHeader): Buffer {
@@ -481,6 +488,7 @@ export class LocalStore {
       if (st.nlink > 0) return st.size;
       closeSync(this.generationFd);
       this.generationFd = -1;
+      this.generationReplaced = true;
     }
     try {
       this.generationFd = openSync(generationPath(this.dir), 'r');
@@ -491,12 +499,67 @@ export class LocalStore {
     return fstatSync(this.generationFd).size;
   }
 
+  /** Set when the counter file was found unlinked: the store folder was removed (see probeGeneration). */
+  private generationReplaced = false;
+
+  /**
+   * The write count for a long-lived reader, with whether the store may have been replaced since
+   * the last probe (its counter file unlinked, or no counter file to tell): one fstat.
+   */
+  probeGeneration(): { generation: number; maybeReplaced: boolean } {
+    const generation = this.generation();
+    const maybeReplaced = this.generationReplaced || this.generationFd < 0;
+    this.generationReplaced = false;
+    return { generation, maybeReplaced };
+  }
+
+  /** A write count read at the start of the current synchronous call (see withGeneration). */
+  private pinned: number | undefined;
+
+  /**
+   * Runs a synchronous read with the write count the caller has just read: the cache checks it
+   * instead of reading it again (the same check, made a moment earlier within the same request).
+   */
+  withGeneration<T>(generation: number, fn: () => T): T {
+    this.pinned = generation;
+    try {
+      return fn();
+    } finally {
+      this.pinned = undefined;
+    }
+  }
+
+  /** Answers of read calls as JSON text, with the count they were computed at (see cachedAnswer). */
+  private answerCache?: Map<string, { gen: number; text: string; result: Readonly<Record<string, unknown>> }>;
+
+  /**
+   * A read call's JSON answer (without its RequestId) kept while the write count stays where it
+   * was: the service caches only answers that depend on nothing but the store's files and the
+   * call's parameters (service.ts, answerText).
+   */
+  cachedAnswer(key: string): { gen: number; text?: string; result?: Readonly<Record<string, unknown>> } {
+    const gen = this.pinned ?? this.generation();
+    if (!this.answerCache || this.lockHeld || gen % 2 === 1) return { gen };
+    const hit = this.answerCache.get(key);
+    return hit && hit.gen === gen ? hit : { gen };
+  }
+
+  /** Keeps an answer computed with the count at `gen` (read before it), if no writer was inside a change meanwhile. */
+  cacheAnswer(key: string, gen: number, text: string, result: Record<string, unknown>): void {
+    const cache = this.answerCache;
+    if (!cache || this.lockHeld || gen % 2 === 1 || text.length > MAX_CACHED_ANSWER || this.generation() !== gen) return;
+    cache.delete(key);
+    cache.set(key, { gen, text, result: Object.freeze(result) });
+    if (cache.size > this.readCacheMax) cache.delete(cache.keys().next().value!);
+  }
+
   get cachesReads(): boolean {
     return this.readCache !== undefined;
   }
 
   enableReadCache(maxEntries: number): void {
     this.readCache = new Map();
+    this.answerCache = new Map();
     this.readCacheMax = maxEntries;
   }
 
@@ -504,7 +567,7 @@ export class LocalStore {
   readRecord<T>(key: string, pathOf: () => string, parse: (bytes: Buffer | undefined) => T | undefined): T | undefined {
     const cache = this.readCache;
     if (!cache || this.lockHeld) return parse(readOrUndefined(pathOf()));
-    const before = this.generation();
+    const before = this.pinned ?? this.generation();
     const hit = cache.get(key);
     if (hit && hit.gen === before && before % 2 === 0) return hit.value as T | undefined;
     const bytes = readOrUndefined(pathOf());
