@@ -81,13 +81,29 @@ test('form decoding keeps empty values and bare keys; + is a space', () => {
   expect(decodeForm('a=&b&c=x+y%2Bz&d=%E5%AF%86')).toEqual({ a: '', b: '', c: 'x y+z', d: '密' });
 });
 
-test('the nonce cache forgets nonces after the window and bounds its size', () => {
-  const c = new NonceCache(1000, 3);
+test('the nonce cache remembers a nonce for one window at least and two at most, and bounds its size', () => {
+  const c = new NonceCache(1000, 8);
   expect(c.add('a', 0)).toBe(true);
   expect(c.add('a', 500)).toBe(false);
-  expect(c.add('a', 1500)).toBe(true);
-  for (const k of ['b', 'c', 'd', 'e']) c.add(k, 1600);
-  expect(c.size).toBeLessThanOrEqual(3);
+  expect(c.add('b', 999)).toBe(true);
+  expect(c.add('a', 1500)).toBe(false);
+  expect(c.add('b', 1998)).toBe(false);
+  expect(c.add('a', 2600)).toBe(true);
+  expect([c.add('a', 2601), c.add('b', 2602), c.add('b', 2603)]).toEqual([false, true, false]);
+  for (let i = 0; i < 100; i++) c.add(`n${i}`, 2700);
+  expect(c.size).toBeLessThanOrEqual(8);
+  // The newest are remembered when the bound forgets the oldest.
+  expect(c.add('n99', 2701)).toBe(false);
+});
+
+test('the nonce cache tells apart 200,000 distinct nonces', () => {
+  const c = new NonceCache(60_000, 400_000);
+  let refused = 0;
+  for (let i = 0; i < 200_000; i++) if (!c.add(`LTAIkey\u0000${(i * 2654435761) % 4294967296}-${i}`, 1)) refused++;
+  expect(refused).toBe(0);
+  let remembered = 0;
+  for (let i = 0; i < 200_000; i += 200) if (!c.add(`LTAIkey\u0000${(i * 2654435761) % 4294967296}-${i}`, 2)) remembered++;
+  expect(remembered).toBe(1000);
 });
 
 describe('V3 verification through the gateway (W1, W2) with its clock at 2024-05-01', () => {

@@ -111,35 +111,100 @@ function decodeFormSlow(raw: string, into: Record<string, string>): Record<strin
 
 /**
  * Remembers nonces for the skew window, so a captured request cannot be replayed while its
- * timestamp is still accepted. Entries expire in insertion order, so sweeping is O(expired).
+ * timestamp is still accepted. A nonce is kept as a 64-bit hash in one of two fixed tables of
+ * typed arrays, not as a string in a Map: under load a Map of strings made the garbage collector
+ * the server's largest cost, and it took about 150 bytes an entry (these take 16 at most).
+ * New nonces go into the current table; once a window has passed, or the current table holds its
+ * share of `maxEntries`, it becomes the previous table and the previous one is emptied. So a
+ * nonce is remembered for at least one window and at most two, unless more than `maxEntries`
+ * arrive within a window (the oldest are forgotten first). Only requests with a valid signature
+ * add a nonce; two different nonces share a hash with a chance of about 2^-64.
  */
 export class NonceCache {
-  private seen = new Map<string, number>();
+  private current: Uint32Array;
+  private previous: Uint32Array;
+  private currentCount = 0;
+  private previousCount = 0;
+  private readonly perTable: number;
+  private readonly mask: number;
+  private rotatedAt = NaN;
 
   constructor(
     private readonly windowMs = 2 * SKEW_MS,
-    // Bounds memory (about 150 bytes an entry) under sustained load; the oldest are forgotten first.
-    private readonly maxEntries = 500_000,
-  ) {}
+    maxEntries = 1_000_000,
+  ) {
+    this.perTable = Math.max(1, Math.floor(maxEntries / 2));
+    // At most half full, so that probes stay short.
+    let slots = 2;
+    while (slots < this.perTable * 2) slots *= 2;
+    this.mask = slots - 1;
+    // Two words a slot; untouched pages of a large table cost no memory until used.
+    this.current = new Uint32Array(slots * 2);
+    this.previous = new Uint32Array(slots * 2);
+  }
 
   /** Records the nonce; false if it was already seen within the window. */
   add(key: string, now = Date.now()): boolean {
-    this.sweep(now);
-    if (this.seen.has(key)) return false;
-    this.seen.set(key, now + this.windowMs);
+    if (Number.isNaN(this.rotatedAt)) this.rotatedAt = now;
+    if (now - this.rotatedAt >= this.windowMs) {
+      this.rotate();
+      // Two windows without a nonce: the previous table is too old to keep as well.
+      if (now - this.rotatedAt >= 2 * this.windowMs) this.rotate();
+      this.rotatedAt = now;
+    }
+    // FNV-1a and a multiply-xorshift hash over the UTF-16 code units, then each mixed (murmur3's finaliser).
+    let a = 0x811c9dc5;
+    let b = 0x9747b28c ^ key.length;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 13;
+    }
+    a = fmix32(a);
+    b = fmix32(b ^ a) || 1; // (x, 0) marks an empty slot
+    if (this.find(this.previous, a, b) < 0) return false;
+    const at = this.find(this.current, a, b);
+    if (at < 0) return false;
+    this.current[at] = a;
+    this.current[at + 1] = b;
+    if (++this.currentCount >= this.perTable) {
+      this.rotate();
+      this.rotatedAt = now;
+    }
     return true;
   }
 
-  private sweep(now: number): void {
-    for (const [k, exp] of this.seen) {
-      if (exp > now && this.seen.size < this.maxEntries) break;
-      this.seen.delete(k);
+  /** The word index of the empty slot where the hash would go, or -1 if it is there already. */
+  private find(table: Uint32Array, a: number, b: number): number {
+    for (let slot = a & this.mask; ; slot = (slot + 1) & this.mask) {
+      const i = slot * 2;
+      const y = table[i + 1];
+      if (y === 0) return i;
+      if (y === b >>> 0 && table[i] === a >>> 0) return -1;
     }
   }
 
-  get size(): number {
-    return this.seen.size;
+  private rotate(): void {
+    const emptied = this.previous;
+    emptied.fill(0);
+    this.previous = this.current;
+    this.previousCount = this.currentCount;
+    this.current = emptied;
+    this.currentCount = 0;
   }
+
+  get size(): number {
+    return this.currentCount + this.previousCount;
+  }
+}
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 export interface GatewayOptions {
