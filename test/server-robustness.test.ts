@@ -1,6 +1,6 @@
 // Inputs that once reached JavaScript internals, and secret values in signature errors.
 import { Sandbox } from './helpers.js';
-import { AK, SK, ServerProcess, signedCall } from './server.harness.js';
+import { AK, SK, ServerProcess, isoNow, rawRequest, signedCall } from './server.harness.js';
 
 let sb: Sandbox;
 let srv: ServerProcess;
@@ -16,6 +16,19 @@ afterAll(async () => {
 test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('Action=%s is an unknown action, not an internal failure', async (action) => {
   const r = await signedCall(srv.url, action, {});
   expect([r.status, r.body.Code]).toEqual([404, 'InvalidAction.NotFound']);
+});
+
+test.each(['constructor', '__proto__'])('a V3 request that signs a header named %s is refused as a bad signature, not an internal failure', async (name) => {
+  const signed = [name, 'host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-version'].sort().join(';');
+  const r = await rawRequest(srv.url, 'POST', '/?SecretName=x', {
+    'x-acs-action': 'GetSecretValue',
+    'x-acs-version': '2016-01-20',
+    'x-acs-date': isoNow(),
+    'x-acs-signature-nonce': `nonce-${name}`,
+    'x-acs-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    authorization: `ACS3-HMAC-SHA256 Credential=${AK},SignedHeaders=${signed},Signature=${'0'.repeat(64)}`,
+  });
+  expect([r.status, r.body.Code]).toEqual([400, 'SignatureDoesNotMatch']);
 });
 
 test('a signature mismatch printed by the CLI names no secret value', async () => {

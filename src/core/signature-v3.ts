@@ -21,19 +21,25 @@ export function canonicalQueryV3(query: Record<string, string>): string {
 
 /**
  * The canonical request. `headers` maps lower-case names to values (several values of one header
- * already joined); only the `signedHeaders` are used, trimmed and in sorted order.
+ * already joined, or a list of them, as Node gives Set-Cookie); only the `signedHeaders` are used, trimmed and in sorted order.
  */
 export function canonicalRequestV3(
   method: string,
   path: string,
   query: Record<string, string>,
-  headers: Record<string, string>,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
   signedHeaders: string[],
   payloadHash: string,
 ): string {
+  // Built by concatenation (the server verifies every request with this: keep it cheap).
   const names = signedHeaders.map((h) => h.toLowerCase()).sort();
-  const lines = names.map((h) => `${h}:${(headers[h] ?? '').trim()}\n`).join('');
-  return [method.toUpperCase(), path, canonicalQueryV3(query), lines, names.join(';'), payloadHash].join('\n');
+  let lines = '';
+  for (const h of names) {
+    // Own properties only: a signed header named `constructor` is absent, not Object's function.
+    const v = Object.hasOwn(headers, h) ? headers[h] : undefined;
+    lines += h + ':' + (v === undefined ? '' : Array.isArray(v) ? v.join(',') : v).trim() + '\n';
+  }
+  return method.toUpperCase() + '\n' + path + '\n' + canonicalQueryV3(query) + '\n' + lines + '\n' + names.join(';') + '\n' + payloadHash;
 }
 
 export function stringToSignV3(canonicalRequest: string): string {

@@ -25,7 +25,7 @@ export interface RawRequest {
   method: string;
   /** Everything after `?` in the request target, undecoded. */
   rawQuery: string;
-  /** Lower-case header names; repeated headers joined with `,`. */
+  /** Lower-case header names, as Node gives them: a repeated header joined with `, ` (Set-Cookie, which the gateway never reads by name, a list). */
   headers: Record<string, string>;
   body: Buffer;
 }
@@ -37,6 +37,9 @@ export interface AuthenticatedCall {
   accessKeyId: string;
   scheme: 'v1' | 'v3';
 }
+
+/** Headers every V3 request must sign (§3.4). */
+const V3_REQUIRED_HEADERS = ['host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'];
 
 // Parameters of the v1 envelope: checked here, never passed to an operation.
 const V1_COMMON = new Set(['Action', 'Version', 'Format', 'AccessKeyId', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'SignatureType', 'Timestamp', 'SecurityToken', 'Signature']);
@@ -264,9 +267,8 @@ export class Gateway {
   private verifyV3(req: RawRequest, method: string, header: string, query: Record<string, string>, isForm: boolean): AuthenticatedCall {
     const auth = parseAuthorizationV3(header);
     if (!auth || auth.algorithm !== ACS3_ALGORITHM) throw GatewayErrors.incompleteSignature();
-    const signed = new Set(auth.signedHeaders.map((h) => h.toLowerCase()));
-    for (const h of ['host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'])
-      if (!signed.has(h) || req.headers[h] === undefined) throw GatewayErrors.incompleteSignature();
+    const signed = auth.signedHeaders.map((h) => h.toLowerCase());
+    for (const h of V3_REQUIRED_HEADERS) if (!signed.includes(h) || req.headers[h] === undefined) throw GatewayErrors.incompleteSignature();
     if (req.headers['x-acs-signature-nonce'] === '' && this.checkNonce) throw GatewayErrors.incompleteSignature();
     const h = req.headers;
     if (h['x-acs-version'] !== API_VERSION) throw GatewayErrors.badVersion();
@@ -274,12 +276,13 @@ export class Gateway {
     this.checkTime(h['x-acs-date']);
     // The payload hash is that of the bytes received: a body changed in transit fails the signature.
     // (Most calls have no body: its hash is a constant, not a hash computed per request.)
-    const canonical = canonicalRequestV3(method, '/', query, h, [...signed], req.body.length === 0 ? EMPTY_BODY_SHA256 : sha256Hex(req.body));
+    const canonical = canonicalRequestV3(method, '/', query, h, signed, req.body.length === 0 ? EMPTY_BODY_SHA256 : sha256Hex(req.body));
     const toSign = stringToSignV3(canonical);
     if (!sameText(signV3(toSign, cred.v3Key), auth.signature)) throw GatewayErrors.signatureMismatch(toSign);
     this.checkToken(cred, h['x-acs-security-token']);
     this.checkNonceOnce(cred.accessKeyId, h['x-acs-signature-nonce']);
-    const params = { ...query };
+    // The query's own object (made by decodeForm for this request) takes the body's parameters too.
+    const params = query;
     if (isForm) decodeForm(req.body.toString('utf8'), params);
     return { action: h['x-acs-action'], params, region: this.regionOf(params, req), accessKeyId: cred.accessKeyId, scheme: 'v3' };
   }

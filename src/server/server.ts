@@ -368,15 +368,13 @@ function actionHint(req: IncomingMessage, body: Buffer | undefined): string {
   return m ? m[1] : '-';
 }
 
+/**
+ * The request's headers as the gateway reads them: Node's own object (lower-case names, repeated
+ * headers joined with ", " except Set-Cookie, a list), not a copy per request. The gateway reads
+ * fixed names, none of them Object's; client-chosen names are read as own properties only.
+ */
 function headerMap(req: IncomingMessage): Record<string, string> {
-  // No prototype: a signed header named `constructor` must read as absent, not as a function.
-  const out: Record<string, string> = Object.create(null);
-  const h = req.headers;
-  for (const k in h) {
-    const v = h[k];
-    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(',') : v;
-  }
-  return out;
+  return req.headers as Record<string, string>;
 }
 
 const NO_BODY = Buffer.alloc(0);
