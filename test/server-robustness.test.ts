@@ -31,6 +31,16 @@ test.each(['constructor', '__proto__'])('a V3 request that signs a header named 
   expect([r.status, r.body.Code]).toEqual([400, 'SignatureDoesNotMatch']);
 });
 
+test('a kept answer is never given to a request whose parameters only look alike when joined', async () => {
+  expect((await signedCall(srv.url, 'CreateSecret', { SecretName: 'kept', SecretData: 'kept-value', VersionId: 'v1' })).status).toBe(200);
+  const asked = { SecretName: 'kept', VersionId: 'v1' };
+  for (let i = 0; i < 2; i++) expect((await signedCall(srv.url, 'GetSecretValue', asked)).body.SecretData).toBe('kept-value');
+  for (const name of ['kept\u0000VersionId\u0000v1', 'kept 9:VersionId2:v1', 'kept\u00009:VersionId2:v1']) {
+    const r = await signedCall(srv.url, 'GetSecretValue', { SecretName: name });
+    expect([r.status, r.body.SecretData]).toEqual([404, undefined]);
+  }
+});
+
 test('a signature mismatch printed by the CLI names no secret value', async () => {
   const r = await sb.runWith(
     { ALIYUN_KMS_BACKEND: 'remote' },

@@ -537,8 +537,9 @@ export function answerText(store: LocalStore, action: string, params: Record<str
   let key: string | undefined;
   let gen = 0;
   if (ANSWER_CACHED.has(action) && store.cachesReads) {
-    key = action + '\u0000' + region;
-    for (const k in params) key += '\u0000' + k + '\u0000' + params[k];
+    // Each part with its length: a value holding the separator cannot pass for other parameters.
+    key = action + ' ' + region;
+    for (const k in params) key += ' ' + k.length + ':' + k + params[k].length + ':' + params[k];
     const hit = store.cachedAnswer(key);
     gen = hit.gen;
     if (hit.text !== undefined) {
