@@ -2,7 +2,7 @@
 // `{action, params, region}` after checking its signature (v1 HMAC-SHA1, signing-and-transport.md
 // §2.7, or V3 ACS3-HMAC-SHA256, §3.5), credentials, clock skew and nonce. Refusals are the
 // gateway's errors of §4.6 (unstamped ServiceErrors; the server stamps them).
-import { timingSafeEqual, createSecretKey, type KeyObject } from 'node:crypto';
+import { createSecretKey, randomInt, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { ServiceError } from '../core/errors.js';
 import { hmacSha1Base64, popEncode, stringToSignV1, v1SigningKey } from '../core/signature.js';
 import { ACS3_ALGORITHM, EMPTY_BODY_SHA256, canonicalRequestV3, parseAuthorizationV3, sha256Hex, signV3, stringToSignV3 } from '../core/signature-v3.js';
@@ -131,6 +131,9 @@ export class NonceCache {
   private readonly perTable: number;
   private readonly mask: number;
   private rotatedAt = NaN;
+  // Random per process: nonces cannot be chosen ahead to pile up in one run of slots.
+  private readonly seedA = randomInt(0x100000000) ^ 0x811c9dc5;
+  private readonly seedB = randomInt(0x100000000);
 
   constructor(
     private readonly windowMs = 2 * SKEW_MS,
@@ -155,9 +158,9 @@ export class NonceCache {
       if (now - this.rotatedAt >= 2 * this.windowMs) this.rotate();
       this.rotatedAt = now;
     }
-    // FNV-1a and a multiply-xorshift hash over the UTF-16 code units, then each mixed (murmur3's finaliser).
-    let a = 0x811c9dc5;
-    let b = 0x9747b28c ^ key.length;
+    // FNV-1a and a multiply-xorshift hash over the UTF-16 code units from random seeds, then each mixed (murmur3's finaliser).
+    let a = this.seedA;
+    let b = this.seedB ^ key.length;
     for (let i = 0; i < key.length; i++) {
       const c = key.charCodeAt(i);
       a = Math.imul(a ^ c, 0x01000193);
