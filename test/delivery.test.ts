@@ -222,6 +222,7 @@ for (const mode of ['local', 'remote'] as const) {
           [['echo', 'hi'], "ERROR: unexpected argument 'echo': put the command after -- (aliyun kms run [options] -- CMD [ARGS...])\n"],
           [['--env', 'X=plain', '--', 'true'], "ERROR: --env X: the value is not a reference (kms://NAME[#FIELD] or a secret ARN); a literal value belongs in an --env-file\n"],
           [['--env', '1X=kms://cfg', '--', 'true'], "ERROR: --env '1X=…': '1X' is not a variable name (letters, digits and _, or PREFIX_* for every key of a JSON secret)\n"],
+          [['--env', '*=kms://cfg', '--', 'true'], "ERROR: --env '*=…': give a prefix (e.g. --env 'DB_*=kms://db'); without one the secret's keys would name any variable, PATH and LD_PRELOAD included\n"],
         ];
         for (const [args, err] of cases) {
           const r = await run('run', args);

@@ -68,7 +68,10 @@ export function parseEnvFlag(spec: string): Source {
   const refText = spec.slice(eq + 1);
   const prefix = target.endsWith('*');
   const name = prefix ? target.slice(0, -1) : target;
-  if (prefix ? !(name === '' || VAR_NAME.test(name)) : !VAR_NAME.test(name))
+  // An empty prefix would let the secret's keys name any variable, PATH or LD_PRELOAD included.
+  if (prefix && name === '')
+    throw new MalformedReference(`--env '*=…': give a prefix (e.g. --env 'DB_*=kms://db'); without one the secret's keys would name any variable, PATH and LD_PRELOAD included`);
+  if (!VAR_NAME.test(name))
     throw new MalformedReference(`--env '${target}=…': '${target}' is not a variable name (letters, digits and _, or PREFIX_* for every key of a JSON secret)`);
   // Not echoed: `--env DB_PASSWORD=hunter2` is a literal secret typed where a reference belongs.
   if (!isReference(refText))
