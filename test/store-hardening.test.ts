@@ -131,13 +131,14 @@ async function deadPid(): Promise<number> {
   return c.pid!;
 }
 
-/** A write through the lock: it must succeed well within the wait limit (the old code waited 5-60 s). */
+/**
+ * A write through the lock. The wait limit is below the 5 s and more the old code waited before it
+ * took over a lock like these, so a write that waits instead of taking over fails with a lock
+ * timeout (no elapsed time is measured here: the limit is the writer's own).
+ */
 async function writeThrough(sb: Sandbox, id: string): Promise<void> {
-  const start = Date.now();
-  const r = await sb.runWith({ ALIYUN_KMS_LOCK_WAIT_MS: '10000' }, ...put(id, 'data-' + id));
+  const r = await sb.runWith({ ALIYUN_KMS_LOCK_WAIT_MS: '4000' }, ...put(id, 'data-' + id));
   expect(r).toMatchObject({ code: 0, stderr: '' });
-  // Generous for a loaded machine; the cases below used to take 5 s or more.
-  expect(Date.now() - start).toBeLessThan(4000);
   expect(await versionData(sb, id)).toBe('data-' + id);
 }
 
