@@ -54,12 +54,22 @@ describe('GET /health', () => {
     const srv = await ServerProcess.start(sb, KEYS);
     try {
       expect((await health(srv)).status).toBe(200);
+      // A write first, so that the store has its write counter (which then does not move).
+      expect((await signedCall(srv.url, 'CreateSecret', { SecretName: 'before', SecretData: 'x', VersionId: 'v1' })).status).toBe(200);
+      expect((await signedCall(srv.url, 'GetSecretValue', { SecretName: 'before' })).status).toBe(200);
       writeFileSync(join(sb.store, 'store.json.new'), '{"format":"aliyun-kms-local","version":1}');
       renameSync(join(sb.store, 'store.json.new'), join(sb.store, 'store.json'));
       // /health may answer from a count up to 1 s old.
       await new Promise((r) => setTimeout(r, 1100));
       const h = await health(srv);
       expect([h.status, h.body.Status, typeof h.body.Message]).toEqual([503, 'unavailable', 'string']);
+      // Calls get the retryable 503 too (the header was replaced by hand, with no write: noticed
+      // within a second), and the reason is on stderr once.
+      for (let i = 0; i < 2; i++) {
+        const r = await signedCall(srv.url, 'GetSecretValue', { SecretName: 'before' });
+        expect([r.status, r.body.Code]).toEqual([503, 'ServiceUnavailableTemporary']);
+      }
+      expect(srv.stderr.match(/store unavailable: /g)).toHaveLength(1);
       expect(srv.child.exitCode).toBe(null);
     } finally {
       await srv.stop();

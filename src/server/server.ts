@@ -9,7 +9,7 @@ import { answerText, isWriteAction } from '../backends/local/service.js';
 import { WriteRunner } from './writes.js';
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LocalStore } from '../backends/local/store.js';
+import { StoreError, type LocalStore } from '../backends/local/store.js';
 import { LockTimeoutError } from '../backends/local/fsutil.js';
 import '../backends/local/versions.js';
 import { Gateway, regionFromHost, type AuthenticatedCall, type GatewayOptions } from './gateway.js';
@@ -77,8 +77,9 @@ export const ServerErrors = {
  * the store's write counter says no process has written since: store.ts, generation.ts). If the
  * store is removed and created anew by another process, its header file changes and it is
  * reopened, so a stale root key, account id or cache is never used. Costs one fstat per request
- * (the write counter's): the header is looked at only when the counter moved or its file was
- * removed, since every change of the header moves the counter or removes the store folder.
+ * (the write counter's): the header is looked at when the counter moved or its file was removed,
+ * since every change of the header by this program moves the counter or removes the store folder,
+ * and at least once a second for a header changed by hand.
  */
 export class CurrentStore {
   private store: LocalStore;
@@ -86,6 +87,7 @@ export class CurrentStore {
   private headerFd = -1;
   private stamp = '';
   private lastGeneration = -1;
+  private headerCheckedAt = 0;
 
   constructor(private readonly open: () => LocalStore) {
     this.store = this.openCaching();
@@ -109,13 +111,17 @@ export class CurrentStore {
   /** The store, and its write count as of now (for LocalStore.withGeneration). */
   current(): { store: LocalStore; generation: number } {
     let { generation, maybeReplaced } = this.store.probeGeneration();
-    if (maybeReplaced || generation !== this.lastGeneration) {
+    // Also once a second: a header replaced by hand, with no write at all, is noticed too.
+    const now = performance.now();
+    if (maybeReplaced || generation !== this.lastGeneration || now - this.headerCheckedAt > 1000) {
       // fstat of the open file: one system call and no path lookup.
       if (this.headerFd < 0 || stampOf(fstatSync(this.headerFd)) !== this.stamp) {
         this.store = this.openCaching();
         ({ generation } = this.store.probeGeneration());
       }
+      // Only once the header is known good: a store that failed to open is tried again next time.
       this.lastGeneration = generation;
+      this.headerCheckedAt = now;
     }
     return { store: this.store, generation };
   }
@@ -196,6 +202,14 @@ export class KmsServer {
   }
 
   private healthCache?: { at: number; body: object };
+  private lastStoreError = '';
+
+  /** A store that cannot be opened is reported on stderr once per distinct reason, not per request. */
+  private reportStoreError(message: string): void {
+    if (message === this.lastStoreError) return;
+    this.lastStoreError = message;
+    process.stderr.write(`store unavailable: ${message}\n`);
+  }
 
   /** `GET /health`: no signature; never a secret's name or value. 503 once the server is stopping. */
   private health(res: ServerResponse): void {
@@ -297,9 +311,12 @@ export class KmsServer {
         this.logRequest({ method: req.method ?? '?', action: actionHint(req, body), scheme: '-', status: 499, code: 'ClientClosedRequest', ms: performance.now() - started });
         return;
       }
-      // The store lock held past the wait limit by another process: a retryable answer, not a fault of ours.
-      const err = e instanceof ServiceError ? e : e instanceof LockTimeoutError ? ServerErrors.unavailable() : ServerErrors.internal();
-      if (!(e instanceof ServiceError) && !(e instanceof LockTimeoutError)) process.stderr.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      // The store lock held past the wait limit by another process, or a store that cannot be opened
+      // now (replaced by a damaged one, say): retryable answers, not faults of ours; /health says why.
+      const unavailable = e instanceof LockTimeoutError || e instanceof StoreError;
+      const err = e instanceof ServiceError ? e : unavailable ? ServerErrors.unavailable() : ServerErrors.internal();
+      if (e instanceof StoreError) this.reportStoreError(e.message);
+      else if (!(e instanceof ServiceError) && !unavailable) process.stderr.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
       if (!err.requestId) err.stamp(call?.region ?? regionFromHost(req.headers.host) ?? this.opts.defaultRegion);
       status = err.httpStatus;
       code = err.code;
