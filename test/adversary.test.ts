@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { BIN, Sandbox } from './helpers.js';
+import { BIN, Sandbox, runCommand } from './helpers.js';
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -144,16 +144,7 @@ test('export dotenv: a value with a carriage return that needs single quotes is 
 });
 
 describe('the aliyun program itself (run as a program, not as `node bin/aliyun.cjs`)', () => {
-  const runProgram = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((res, rej) => {
-      const child = spawn(BIN, args, { env: sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-      child.on('error', rej);
-      child.on('close', (code) => res({ code: code ?? -1, stdout, stderr }));
-    });
+  const runProgram = (args: string[]) => runCommand(BIN, args, sb.env);
 
   test('--env-file is ours, not node\'s: a missing file is our error, a NODE_OPTIONS line does not reach our process', async () => {
     const missing = join(sb.root, 'missing.env');

@@ -27,8 +27,13 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
 }
 
 export function run(args: string[], env: Record<string, string>, input?: string): Promise<RunResult> {
+  return runCommand(process.execPath, [BIN, ...args], env, input);
+}
+
+/** Runs a program with `input` on its stdin; resolves with its exit code and everything it printed. */
+export function runCommand(command: string, args: string[], env: Record<string, string>, input?: string): Promise<RunResult> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));

@@ -10,27 +10,17 @@ export function popEncode(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
-/** Sorted `k=v` pairs joined by `&`, names and values POP-encoded (Signature excluded). */
-export function canonicalQuery(params: Record<string, string>): string {
-  // The default sort compares UTF-16 code units, as `<` does (and calls no comparator).
-  return Object.keys(params)
-    .filter((k) => k !== 'Signature')
-    .sort()
-    .map((k) => popEncode(k) + '=' + popEncode(params[k]))
-    .join('&');
-}
-
 /** popEncode applied twice (a canonical pair is encoded again inside the string to sign). */
 function popEncodeTwice(s: string): string {
-  if (UNRESERVED.test(s)) return s;
-  const once = popEncode(s);
-  return once.indexOf('%') < 0 ? once : once.replace(/%/g, '%25');
+  return UNRESERVED.test(s) ? s : popEncode(s).replace(/%/g, '%25');
 }
 
 /**
- * `METHOD&%2F&` + popEncode(canonicalQuery(params)), built in one pass: a canonical pair holds only
+ * `METHOD&%2F&` + popEncode of the canonical query (parameters but Signature sorted by name, each
+ * `popEncode(k)=popEncode(v)`, joined by `&`), built in one pass: a canonical pair holds only
  * unreserved characters, `%XY`, `=` and `&`, so encoding it again turns `%` into `%25`, `=` into
- * `%3D` and `&` into `%26` (the server verifies every request with this: keep it cheap).
+ * `%3D` and `&` into `%26` (the server verifies every request with this: keep it cheap). The
+ * default sort compares UTF-16 code units, as `<` does.
  */
 export function stringToSignV1(method: string, params: Record<string, string>): string {
   const keys = Object.keys(params).sort();

@@ -102,11 +102,9 @@ export class ConnectionGuard {
     // Over TLS the request's socket wraps the TCP socket counted here.
     const socket: Socket = (req.socket as any)._parent ?? req.socket;
     this.idle.delete(socket);
-    if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) {
-      if (Number(req.headers['content-length']) > 0 || req.headers['transfer-encoding'] !== undefined) {
-        this.receiving.set(socket, Date.now());
-        req.once('end', () => this.receiving.delete(socket));
-      }
+    if (Number(req.headers['content-length']) > 0 || req.headers['transfer-encoding'] !== undefined) {
+      this.receiving.set(socket, Date.now());
+      req.once('end', () => this.receiving.delete(socket));
     }
     res.once('finish', () => {
       this.receiving.delete(socket);

@@ -132,7 +132,7 @@ export class NonceCache {
   private readonly mask: number;
   private rotatedAt = NaN;
   // Random per process: nonces cannot be chosen ahead to pile up in one run of slots.
-  private readonly seedA = randomInt(0x100000000) ^ 0x811c9dc5;
+  private readonly seedA = randomInt(0x100000000);
   private readonly seedB = randomInt(0x100000000);
 
   constructor(

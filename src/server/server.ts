@@ -267,7 +267,9 @@ export class KmsServer {
       if (path !== '/') throw ServerErrors.notFoundPath();
       if (faults?.unavailableFraction && Math.random() < faults.unavailableFraction) throw ServerErrors.unavailable();
       if (faults?.throttleFraction && Math.random() < faults.throttleFraction) throw ServerErrors.throttled();
-      call = this.gateway.authenticate({ method: req.method ?? 'GET', rawQuery: q < 0 ? '' : url.slice(q + 1), headers: headerMap(req), body });
+      // Node's own header object, not a copy per request: the gateway reads fixed names (none of them
+      // Object's) and client-chosen names as own properties only; only Set-Cookie is a list.
+      call = this.gateway.authenticate({ method: req.method ?? 'GET', rawQuery: q < 0 ? '' : url.slice(q + 1), headers: req.headers as Record<string, string>, body });
       const { store, generation } = this.store.current();
       const { action, params, region } = call;
       if (!isWriteAction(action)) {
@@ -383,15 +385,6 @@ function actionHint(req: IncomingMessage, body: Buffer | undefined): string {
   if (typeof h === 'string') return /^[A-Za-z0-9]+$/.test(h) ? h : '-';
   const m = /[?&]Action=([A-Za-z0-9]+)(?:&|$)/.exec(req.url ?? '') ?? (body ? /(?:^|&)Action=([A-Za-z0-9]+)(?:&|$)/.exec(body.toString('latin1')) : null);
   return m ? m[1] : '-';
-}
-
-/**
- * The request's headers as the gateway reads them: Node's own object (lower-case names, repeated
- * headers joined with ", " except Set-Cookie, a list), not a copy per request. The gateway reads
- * fixed names, none of them Object's; client-chosen names are read as own properties only.
- */
-function headerMap(req: IncomingMessage): Record<string, string> {
-  return req.headers as Record<string, string>;
 }
 
 const NO_BODY = Buffer.alloc(0);
