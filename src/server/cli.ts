@@ -192,6 +192,13 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   }
   const accessLog = opts.accessLog !== undefined ? accessLogger(opts.accessLog) : undefined;
 
+  // Signals are taken from before the ephemeral folder exists: one that arrives while the store is
+  // set up or seeded stops the server before it listens (after the seed's writes, which are never
+  // left half done), and the folder is still removed. (Taken later, a SIGTERM right after the
+  // folder appeared ended the process by default, leaving the folder behind.)
+  const signals = { early: undefined as string | undefined, handle: (signal: string) => void (signals.early ??= signal) };
+  process.on('SIGINT', () => signals.handle('SIGINT'));
+  process.on('SIGTERM', () => signals.handle('SIGTERM'));
   // --ephemeral: a fresh folder, removed whenever this process ends normally or by SIGINT/SIGTERM.
   const dir = opts.ephemeral ? mkdtempSync(join(tmpdir(), 'aliyun-kms-serve-')) : defaultStoreDir();
   // Also at exit: a request still in flight after a forced stop may have reopened (re-created) it.
@@ -200,7 +207,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   };
   process.once('exit', removeEphemeral);
   try {
-    return await serve(opts, parsed.credentials, io, { dir, tls, seed, accessLog, removeEphemeral, LocalStore, StoreError, applySeed, SeedError });
+    return await serve(opts, parsed.credentials, io, { dir, tls, seed, accessLog, removeEphemeral, signals, LocalStore, StoreError, applySeed, SeedError });
   } finally {
     accessLog?.close();
     removeEphemeral();
@@ -217,21 +224,14 @@ async function serve(
     seed?: import('./seed.js').SeedSecret[];
     accessLog?: { write: (e: RequestLogEntry) => void };
     removeEphemeral: () => void;
+    /** The first signal so far, and the handler of the ones to come (the server's, once it listens). */
+    signals: { early: string | undefined; handle: (signal: string) => void };
     LocalStore: typeof import('../backends/local/store.js').LocalStore;
     StoreError: typeof import('../backends/local/store.js').StoreError;
     applySeed: typeof import('./seed.js').applySeed;
     SeedError: typeof import('./seed.js').SeedError;
   },
 ): Promise<number> {
-  // Signals are taken from the start: one that arrives while seeding stops the server before it
-  // listens (after the seed's writes, which are never left half done), and an ephemeral store is
-  // still removed.
-  let early: string | undefined;
-  let onSignal: (signal: string) => void = (signal) => (early ??= signal);
-  const onInt = () => onSignal('SIGINT');
-  const onTerm = () => onSignal('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
   const openStore = () => new c.LocalStore(c.dir).open({ accountId: opts.accountId });
   let store;
   try {
@@ -252,8 +252,8 @@ async function serve(
       throw new CliError(e instanceof c.SeedError || e instanceof c.StoreError ? e.message : `cannot seed from ${opts.seed}: ${e.message}`);
     }
   }
-  if (early) {
-    io.err(`${early}: stopping before serving\n`);
+  if (c.signals.early) {
+    io.err(`${c.signals.early}: stopping before serving\n`);
     return 0;
   }
   const faults: Faults = { latencyMs: opts.latency, throttleFraction: opts.throttle, retryAfterMs: opts.retryAfter, unavailableFraction: opts.unavailable };
@@ -307,7 +307,7 @@ async function serve(
 
   await new Promise<void>((resolve) => {
     let stopping = false;
-    onSignal = (signal: string) => {
+    c.signals.handle = (signal: string) => {
       if (stopping) {
         // A second signal: stop now (connections cut), still removing an ephemeral store.
         io.err(`${signal} again: stopping now\n`);
@@ -319,7 +319,7 @@ async function serve(
       io.err(`${signal}: finishing ${server.requestsInFlight} request(s) in flight and stopping\n`);
       void server.close().then(resolve);
     };
-    if (early) onSignal(early);
+    if (c.signals.early) c.signals.handle(c.signals.early);
   });
   return 0;
 }
