@@ -18,13 +18,24 @@ try {
 }
 
 /** Runs the binary inside a pseudo-terminal (stdin, stdout and stderr all the terminal); returns what the terminal showed. */
+// `script` runs its command with $SHELL -c. dash (the /bin/sh of Debian, and the shell when SHELL is
+// unset, as on CI) stays in between and, having caught the terminal's SIGINT itself, exits 130 whatever
+// its child's status; bash replaces itself. `exec` and a fixed SHELL make the command the terminal's
+// foreground process whichever shell runs it.
+function shellCommand(argv: string[]): string {
+  return 'exec ' + argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+}
+
+function terminalEnv(env: Record<string, string>): Record<string, string> {
+  return { ...env, SHELL: '/bin/sh' };
+}
+
 function inTerminal(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; screen: string }> {
   const e: Record<string, string> = { ...sb.env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete e[k];
   else e[k] = v;
-  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   return new Promise((res, rej) => {
-    const child = spawn('script', ['-qec', quoted, '/dev/null'], { env: e, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', shellCommand([process.execPath, BIN, ...args]), '/dev/null'], { env: terminalEnv(e), stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (screen += d));
     child.on('error', rej);
@@ -96,8 +107,8 @@ describe('not a terminal: the real CLI configuration error, exit 3, for API and 
     const script = `let n=0;process.on('SIGINT',()=>{n++;console.log('INT',n)});console.log('ready');setTimeout(()=>{console.log('total',n);process.exit(5)},1500)`;
     for (const masking of [[], ['--no-masking']]) {
       const e: Record<string, string> = { ...sb.env, NO_COLOR: '1' };
-      const quoted = [process.execPath, BIN, 'kms', 'run', ...masking, '--env', 'V=kms://db', '--', process.execPath, '-e', script].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-      const child = spawn('script', ['-qec', quoted, '/dev/null'], { env: e, stdio: ['pipe', 'pipe', 'pipe'] });
+      const command = shellCommand([process.execPath, BIN, 'kms', 'run', ...masking, '--env', 'V=kms://db', '--', process.execPath, '-e', script]);
+      const child = spawn('script', ['-qec', command, '/dev/null'], { env: terminalEnv(e), stdio: ['pipe', 'pipe', 'pipe'] });
       let screen = '';
       let typed = false;
       child.stdin.on('error', () => {});
