@@ -1,8 +1,8 @@
 // The HTTP side of the remote backend: RPC v1 requests laid out as the Go SDK behind the real CLI
-// sends them (aliyun-cli-behavior.md §7.2), sent with node:http(s) under the CLI's connect and read
+// sends them (aliyun-cli-behavior.md §7.2), sent by http1.ts under the CLI's connect and read
 // timeouts, and transport failures turned into the Go error texts of §4.5 (with secrets redacted).
 import { randomBytes } from 'node:crypto';
-import type { Agent as HttpAgent } from 'node:http';
+import { exchange, ExchangeTimeout } from './http1.js';
 import { stringToSignV1, hmacSha1Base64 } from '../../core/signature.js';
 
 export interface Credentials {
@@ -146,67 +146,6 @@ export function proxyFor(scheme: Scheme, hostname: string): URL | undefined {
   }
 }
 
-const transportError = (message: string) => Object.assign(new Error(message), { code: 'EGOTEXT' });
-
-/**
- * An agent whose sockets fail with a dial timeout when TCP does not connect in time. Through a proxy
- * it opens a CONNECT tunnel (for http targets too) and, for https, starts TLS inside it.
- */
-async function agentFor(scheme: Scheme, host: string, opts: HttpOptions): Promise<HttpAgent> {
-  const mod = scheme === 'https' ? await import('node:https') : await import('node:http');
-  const agent: any = new mod.Agent(scheme === 'https' ? { rejectUnauthorized: !opts.skipVerify } : {});
-  const withDialTimeout = (socket: any) => {
-    const timer = setTimeout(() => socket.destroy(Object.assign(new Error('dial timeout'), { code: 'EDIALTIMEOUT' })), opts.connectTimeoutMs);
-    const clear = () => clearTimeout(timer);
-    socket.once('connect', clear);
-    socket.once('close', clear);
-    return socket;
-  };
-  const target = dialAddress({ scheme, host });
-  const proxy = proxyFor(scheme, target.host);
-  if (!proxy) {
-    const create = agent.createConnection.bind(agent);
-    agent.createConnection = (options: any, cb: any) => withDialTimeout(create(options, cb));
-    return agent;
-  }
-  const net = await import('node:net');
-  const tls = await import('node:tls');
-  const proxyAddr = `${proxy.hostname}:${proxy.port || (proxy.protocol === 'https:' ? '443' : '80')}`;
-  agent.createConnection = (options: any, cb: (err: Error | null, s?: any) => void) => {
-    const sock = withDialTimeout(net.connect({ host: proxy.hostname, port: Number(proxy.port || 80) }));
-    let done = false;
-    const finish = (err: Error | null, s?: any) => {
-      if (done) return;
-      done = true;
-      if (err) sock.destroy();
-      cb(err, s);
-    };
-    sock.once('error', (e: any) =>
-      finish(e.code === 'EDIALTIMEOUT' ? transportError(`proxyconnect tcp: dial tcp ${proxyAddr}: i/o timeout`) : transportError(`proxyconnect tcp: dial tcp ${proxyAddr}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`)),
-    );
-    sock.once('connect', () => {
-      const auth = proxy.username ? `Proxy-Authorization: Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}\r\n` : '';
-      sock.write(`CONNECT ${target.addr} HTTP/1.1\r\nHost: ${target.addr}\r\n${auth}\r\n`);
-      let head = '';
-      const onData = (d: Buffer) => {
-        head += d.toString('latin1');
-        const end = head.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        sock.off('data', onData);
-        const status = /^HTTP\/1\.[01] (\d{3})(.*)/.exec(head);
-        if (!status || status[1] !== '200') return finish(transportError(status ? `${status[1]}${status[2]}` : 'malformed proxy response'));
-        if (scheme === 'http') return finish(null, sock);
-        const secure = tls.connect({ socket: sock, servername: net.isIP(target.host) ? undefined : target.host, rejectUnauthorized: !opts.skipVerify });
-        secure.once('secureConnect', () => finish(null, secure));
-        secure.once('error', (e) => finish(e));
-      };
-      sock.on('data', onData);
-    });
-    return undefined;
-  };
-  return agent;
-}
-
 function dialAddress(r: Pick<WireRequest, 'scheme' | 'host'>): { host: string; addr: string } {
   const u = new URL(`${r.scheme}://${r.host}/`);
   const host = u.hostname;
@@ -242,60 +181,38 @@ function goCause(code: string | undefined, r: WireRequest, message: string): Tra
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return new TransportError(`tls: failed to verify certificate: x509: certificate is valid for other names, not ${host}`, false);
   }
-  if (code === 'EGOTEXT') return new TransportError(message.replace(/^request to \S+ failed, reason: /, ''), true);
-  if (/socket hang up|premature close/i.test(message)) return new TransportError('EOF', true);
-  return new TransportError(message.replace(/^request to \S+ failed, reason: /, ''), true);
+  if (code === 'EGOREQUEST') return new TransportError(message, false);
+  return new TransportError(message, true);
 }
 
-/**
- * Sends one request; resolves for any HTTP status, rejects with a TransportError. Plain node:http(s):
- * a request costs a fraction of what it cost through node-fetch, which matters when `aliyun kms run`
- * sends twenty at once, and the remote bundle no longer carries node-fetch.
- */
+/** Sends one request; resolves for any HTTP status, rejects with a TransportError. */
 export async function send(r: WireRequest, opts: HttpOptions): Promise<WireResponse> {
-  const mod = r.scheme === 'https' ? await import('node:https') : await import('node:http');
-  const agent = await agentFor(r.scheme, r.host, opts);
+  const u = new URL(`${r.scheme}://${r.host}/`);
+  const proxyUrl = proxyFor(r.scheme, u.hostname);
+  const proxy = proxyUrl && {
+    host: proxyUrl.hostname,
+    port: Number(proxyUrl.port || (proxyUrl.protocol === 'https:' ? 443 : 80)),
+    authorization: proxyUrl.username ? `Basic ${Buffer.from(`${decodeURIComponent(proxyUrl.username)}:${decodeURIComponent(proxyUrl.password)}`).toString('base64')}` : undefined,
+  };
   try {
-    return await new Promise<WireResponse>((resolve, reject) => {
-      let timedOut = false;
-      let settled = false;
-      const fail = (e: any) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (timedOut) reject(new TransportError('context deadline exceeded (Client.Timeout exceeded while awaiting headers)', true, true));
-        else reject(goCause(e?.code, r, String(e?.message ?? e)));
-      };
-      // An object (not the raw-array form, with which Node adds no Host header); repeated names keep every value.
-      const headers: Record<string, string | string[]> = {};
-      for (const [k, v] of r.headers) {
-        const had = headers[k];
-        headers[k] = had === undefined ? v : [...(Array.isArray(had) ? had : [had]), v];
-      }
-      const req = mod.request(urlOf(r), { method: r.method, headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', fail);
-        res.on('aborted', () => fail(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })));
-        res.on('end', () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          const headers: [string, string][] = [];
-          for (let i = 0; i < res.rawHeaders.length; i += 2) headers.push([res.rawHeaders[i].toLowerCase(), res.rawHeaders[i + 1]]);
-          resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString('utf8') });
-        });
-      });
-      // Go's Client.Timeout: the whole exchange, headers and body.
-      const timer = setTimeout(() => {
-        timedOut = true;
-        req.destroy(new Error('timeout'));
-      }, opts.readTimeoutMs);
-      req.on('error', fail);
-      req.end(r.method === 'GET' ? undefined : r.body);
+    const res = await exchange({
+      method: r.method,
+      secure: r.scheme === 'https',
+      hostHeader: r.host,
+      host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: Number(u.port || (r.scheme === 'https' ? 443 : 80)),
+      target: `${r.path ?? '/'}${r.query ? '?' + r.query : ''}`,
+      headers: r.headers,
+      body: r.method === 'GET' ? '' : r.body,
+      connectTimeoutMs: opts.connectTimeoutMs,
+      timeoutMs: opts.readTimeoutMs,
+      skipVerify: !!opts.skipVerify,
+      proxy,
     });
-  } finally {
-    agent.destroy();
+    return { status: res.status, headers: res.headers, text: res.body.toString('utf8') };
+  } catch (e: any) {
+    if (e instanceof ExchangeTimeout) throw new TransportError('context deadline exceeded (Client.Timeout exceeded while awaiting headers)', true, true);
+    throw goCause(e?.code, r, String(e?.message ?? e));
   }
 }
 

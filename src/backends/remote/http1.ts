@@ -1,0 +1,329 @@
+// A small HTTP/1.1 client for the remote backend's one-shot calls: one request per connection
+// (`Connection: close`), plain TCP or TLS, optionally through a CONNECT proxy. Written over node:net and
+// node:tls because loading node:http costs about 11 ms of every remote call's start-up, and its
+// per-request machinery about twice this one's, which `aliyun kms run` pays twenty times at once.
+// Failures are raised as Node error codes (ECONNREFUSED, TLS verification codes, ...) or as
+// `EGOTEXT` errors carrying Go's own wording; wire.ts turns both into the Go error texts.
+import * as net from 'node:net';
+
+export interface Exchange {
+  method: string;
+  secure: boolean;
+  /** The Host header, as the URL gave it (`host[:port]`). */
+  hostHeader: string;
+  /** Where to connect: a name or an address (IPv6 without brackets). */
+  host: string;
+  port: number;
+  /** Origin-form request target: path and query. */
+  target: string;
+  headers: [string, string][];
+  body: string;
+  connectTimeoutMs: number;
+  /** Whole exchange, connection included (Go's http.Client.Timeout). */
+  timeoutMs: number;
+  skipVerify: boolean;
+  proxy?: { host: string; port: number; authorization?: string };
+}
+
+export interface ExchangeResult {
+  status: number;
+  /** Lower-case names, arrival order. */
+  headers: [string, string][];
+  body: Buffer;
+}
+
+/** An error with Go's text for a failure Node has no code for. */
+export const goTextError = (message: string) => Object.assign(new Error(message), { code: 'EGOTEXT' });
+
+/** A request Go would refuse to send (a bad header): not worth a retry. */
+const goRequestError = (message: string) => Object.assign(new Error(message), { code: 'EGOREQUEST' });
+
+/** The client's deadline passed; wire.ts words it as Go's Client.Timeout. */
+export class ExchangeTimeout extends Error {
+  readonly code = 'EEXCHANGETIMEOUT';
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// Go refuses control characters other than tab in a header value (httpguts.ValidHeaderFieldValue).
+const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** Most a response head may take before the response counts as malformed (Go's default is 1 MiB). */
+const MAX_HEAD = 1 << 20;
+
+/** The request head and body: Host first, then the caller's headers, then what HTTP/1.1 framing needs. */
+export function requestBytes(x: Pick<Exchange, 'method' | 'hostHeader' | 'target' | 'headers' | 'body'>): string {
+  let head = `${x.method} ${x.target} HTTP/1.1\r\nHost: ${x.hostHeader}\r\n`;
+  for (const [k, v] of x.headers) {
+    // Go's wording; nothing is sent. A value is never echoed: it may be a token.
+    if (!TOKEN.test(k)) throw goRequestError(`net/http: invalid header field name ${JSON.stringify(k)}`);
+    if (BAD_VALUE.test(v)) throw goRequestError(`net/http: invalid header field value for ${JSON.stringify(k)}`);
+    head += `${k}: ${v}\r\n`;
+  }
+  head += 'Connection: close\r\n';
+  if (x.method !== 'GET' && x.method !== 'HEAD') head += `Content-Length: ${Buffer.byteLength(x.body)}\r\n`;
+  return head + '\r\n' + x.body;
+}
+
+/** Sends one request and reads its response. Rejects with a Node-coded error, an EGOTEXT error or ExchangeTimeout. */
+export function exchange(x: Exchange): Promise<ExchangeResult> {
+  return new Promise((resolve, reject) => {
+    let request: string;
+    try {
+      request = requestBytes(x);
+    } catch (e) {
+      return reject(e);
+    }
+    const sockets: net.Socket[] = [];
+    let settled = false;
+    const finish = (err: Error | null, res?: ExchangeResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      for (const s of sockets) s.destroy();
+      if (err) reject(err);
+      else resolve(res!);
+    };
+    const deadline = setTimeout(() => finish(new ExchangeTimeout('timeout')), x.timeoutMs);
+    const reader = new ResponseReader(x.method);
+    open(x, (s) => sockets.push(s)).then((s) => {
+      if (settled) return;
+      s.on('error', (e) => finish(e));
+      s.on('data', (d: Buffer) => {
+        let res: ExchangeResult | undefined;
+        try {
+          res = reader.push(d);
+        } catch (e) {
+          return finish(e as Error);
+        }
+        if (res) finish(null, res);
+      });
+      s.on('end', () => {
+        try {
+          finish(null, reader.end());
+        } catch (e) {
+          finish(e as Error);
+        }
+      });
+      s.on('close', () => finish(goTextError(reader.started ? 'unexpected EOF' : 'EOF')));
+      s.write(request);
+    }, finish);
+  });
+}
+
+/**
+ * Connects: TCP within the connect timeout, then a CONNECT tunnel and TLS as the call needs. `track`
+ * sees each socket as it is made, so the exchange's deadline can destroy it. Each stage listens for
+ * errors until the next stage has its own listener (all within one turn of the event loop).
+ */
+async function open(x: Exchange, track: (s: net.Socket) => void): Promise<net.Socket> {
+  const tls = x.secure ? await import('node:tls') : undefined;
+  let s: net.Socket;
+  if (!x.proxy) {
+    s = await connectTcp(x.host, x.port, x.connectTimeoutMs, track);
+  } else {
+    const p = x.proxy;
+    const proxyAddr = `${p.host}:${p.port}`;
+    try {
+      s = await connectTcp(p.host, p.port, x.connectTimeoutMs, track);
+    } catch (e: any) {
+      throw goTextError(`proxyconnect tcp: dial tcp ${proxyAddr}: ${e.code === 'EDIALTIMEOUT' ? 'i/o timeout' : `connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`}`);
+    }
+    s = await tunnel(s, `${x.host.includes(':') ? `[${x.host}]` : x.host}:${x.port}`, p.authorization);
+  }
+  if (!tls) return s;
+  const raw = s;
+  const secure = tls.connect({ socket: raw, servername: net.isIP(x.host) ? undefined : x.host, rejectUnauthorized: !x.skipVerify });
+  track(secure);
+  // An error of the connection under TLS ends the TLS socket with it.
+  raw.on('error', (e) => secure.destroy(e));
+  return new Promise((resolve, reject) => {
+    secure.once('error', reject);
+    secure.once('secureConnect', () => {
+      secure.off('error', reject);
+      resolve(secure);
+    });
+  });
+}
+
+function connectTcp(host: string, port: number, timeoutMs: number, track: (s: net.Socket) => void): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host, port });
+    track(s);
+    const timer = setTimeout(() => s.destroy(Object.assign(new Error('dial timeout'), { code: 'EDIALTIMEOUT' })), timeoutMs);
+    s.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    s.once('connect', () => {
+      clearTimeout(timer);
+      s.removeAllListeners('error');
+      resolve(s);
+    });
+  });
+}
+
+/** Asks the proxy for a tunnel to HOSTPORT; resolves with the socket once the proxy answered 200. */
+function tunnel(s: net.Socket, hostPort: string, authorization: string | undefined): Promise<net.Socket> {
+  s.write(`CONNECT ${hostPort} HTTP/1.1\r\nHost: ${hostPort}\r\n${authorization ? `Proxy-Authorization: ${authorization}\r\n` : ''}\r\n`);
+  return new Promise((resolve, reject) => {
+    let head = '';
+    const stop = () => {
+      s.off('data', onData);
+      s.off('error', reject);
+      s.off('close', onClose);
+    };
+    const onData = (d: Buffer) => {
+      head += d.toString('latin1');
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      stop();
+      const status = /^HTTP\/1\.[01] (\d{3})(.*)/.exec(head);
+      if (!status || status[1] !== '200') return reject(goTextError(status ? `${status[1]}${status[2]}` : 'malformed proxy response'));
+      if (end + 4 < head.length) s.unshift(Buffer.from(head.slice(end + 4), 'latin1'));
+      resolve(s);
+    };
+    const onClose = () => reject(goTextError('EOF'));
+    s.on('data', onData);
+    s.on('error', reject);
+    s.on('close', onClose);
+  });
+}
+
+/** Reads one HTTP/1.1 response as it arrives: 1xx heads skipped, body framed by Content-Length, chunks or close. */
+export class ResponseReader {
+  /** A byte of the response has arrived (a close after it is "unexpected EOF", not "EOF"). */
+  started = false;
+  private buffered: Buffer = Buffer.alloc(0);
+  private status = 0;
+  private headers: [string, string][] = [];
+  private framing: 'head' | 'length' | 'chunked' | 'close' = 'head';
+  private remaining = 0;
+  private body: Buffer[] = [];
+  private chunks?: ChunkedDecoder;
+
+  constructor(private readonly method: string) {}
+
+  /** Feeds bytes; returns the response once it is complete. */
+  push(d: Buffer): ExchangeResult | undefined {
+    this.started = true;
+    if (this.framing === 'head') {
+      this.buffered = this.buffered.length ? Buffer.concat([this.buffered, d]) : d;
+      for (;;) {
+        const end = this.buffered.indexOf('\r\n\r\n');
+        if (end < 0) {
+          if (this.buffered.length > MAX_HEAD) throw goTextError('net/http: server response headers exceeded 1048576 bytes; aborted');
+          return undefined;
+        }
+        const rest = this.buffered.subarray(end + 4);
+        const informational = this.parseHead(this.buffered.subarray(0, end).toString('latin1'));
+        this.buffered = rest;
+        if (!informational) break;
+      }
+      d = this.buffered;
+      this.buffered = Buffer.alloc(0);
+      // parseHead has set the framing (TypeScript cannot see through the call).
+      if ((this.framing as string) === 'length' && this.remaining === 0) return this.result();
+    }
+    if (this.framing === 'length') {
+      const take = d.subarray(0, this.remaining);
+      this.body.push(take);
+      this.remaining -= take.length;
+      return this.remaining === 0 ? this.result() : undefined;
+    }
+    if (this.framing === 'chunked') return this.chunks!.push(d) ? this.result(this.chunks!.body()) : undefined;
+    if (d.length) this.body.push(d);
+    return undefined;
+  }
+
+  /** The connection ended: complete when the body runs to the close; otherwise the response was cut short. */
+  end(): ExchangeResult {
+    if (this.framing === 'close') return this.result();
+    throw goTextError(this.started ? 'unexpected EOF' : 'EOF');
+  }
+
+  /** Parses a head; returns true for an interim (1xx) response, which is skipped. */
+  private parseHead(text: string): boolean {
+    const lines = text.split('\r\n');
+    const m = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(lines[0]);
+    if (!m) throw goTextError(`malformed HTTP response ${JSON.stringify(lines[0])}`);
+    const status = Number(m[1]);
+    const headers: [string, string][] = [];
+    for (const line of lines.slice(1)) {
+      const i = line.indexOf(':');
+      if (i <= 0 || !TOKEN.test(line.slice(0, i))) throw goTextError(`malformed MIME header line: ${line}`);
+      headers.push([line.slice(0, i).toLowerCase(), line.slice(i + 1).trim()]);
+    }
+    if (status >= 100 && status < 200 && status !== 101) return true;
+    this.status = status;
+    this.headers = headers;
+    const te = headers.filter(([k]) => k === 'transfer-encoding').map(([, v]) => v.toLowerCase());
+    const lengths = headers.filter(([k]) => k === 'content-length').map(([, v]) => v);
+    if (this.method === 'HEAD' || status === 204 || status === 304) {
+      this.framing = 'length';
+      this.remaining = 0;
+    } else if (te.length && te[te.length - 1].split(',').pop()!.trim() === 'chunked') {
+      this.framing = 'chunked';
+      this.chunks = new ChunkedDecoder();
+    } else if (lengths.length) {
+      if (new Set(lengths).size > 1) throw goTextError(`http: message cannot contain multiple Content-Length headers; got ${JSON.stringify(lengths)}`);
+      if (!/^\d{1,15}$/.test(lengths[0])) throw goTextError(`bad Content-Length ${JSON.stringify(lengths[0])}`);
+      this.framing = 'length';
+      this.remaining = Number(lengths[0]);
+    } else {
+      this.framing = 'close';
+    }
+    return false;
+  }
+
+  private result(body: Buffer = Buffer.concat(this.body)): ExchangeResult {
+    return { status: this.status, headers: this.headers, body };
+  }
+}
+
+/** Decodes a chunked body as it arrives; trailers are read and dropped. */
+class ChunkedDecoder {
+  private pending: Buffer = Buffer.alloc(0);
+  private parts: Buffer[] = [];
+  /** Bytes of chunk data still to come; -1 while a size line (or, after the last chunk, a trailer) is awaited. */
+  private left = -1;
+  private trailers = false;
+
+  push(d: Buffer): boolean {
+    this.pending = this.pending.length ? Buffer.concat([this.pending, d]) : d;
+    for (;;) {
+      if (this.left > 0) {
+        const take = this.pending.subarray(0, this.left);
+        this.parts.push(take);
+        this.left -= take.length;
+        this.pending = this.pending.subarray(take.length);
+        if (this.left > 0) return false;
+      }
+      if (this.left === 0) {
+        // The CRLF after a chunk's data.
+        if (this.pending.length < 2) return false;
+        if (this.pending[0] !== 0x0d || this.pending[1] !== 0x0a) throw goTextError('malformed chunked encoding');
+        this.pending = this.pending.subarray(2);
+        this.left = -1;
+      }
+      const eol = this.pending.indexOf('\r\n');
+      if (eol < 0) {
+        if (this.pending.length > 4096) throw goTextError('malformed chunked encoding');
+        return false;
+      }
+      const line = this.pending.subarray(0, eol).toString('latin1');
+      this.pending = this.pending.subarray(eol + 2);
+      if (this.trailers) {
+        if (line === '') return true;
+        continue;
+      }
+      const size = /^([0-9a-fA-F]{1,12})[ \t]*(;.*)?$/.exec(line);
+      if (!size) throw goTextError('malformed chunked encoding');
+      const n = parseInt(size[1], 16);
+      if (n === 0) this.trailers = true;
+      else this.left = n;
+    }
+  }
+
+  body(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+}

@@ -1,0 +1,226 @@
+// The remote backend's HTTP/1.1 client against a raw TCP server that answers byte by byte as each
+// test scripts it: framing (Content-Length, chunked, close), answers split at every awkward place,
+// interim 1xx answers, answers cut short, malformed answers, and headers that must never be sent.
+import { createServer, type Server, type Socket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanEnv, run } from './helpers.js';
+
+type Step = string | Buffer | { pause: number } | 'end' | 'destroy';
+
+let server: Server;
+let port: number;
+let script: Step[] = [];
+const requests: string[] = [];
+const sockets = new Set<Socket>();
+let home: string;
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'aliyun-http1-'));
+  server = createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => {});
+    let head = '';
+    let started = false;
+    s.on('data', async (d) => {
+      head += d.toString('latin1');
+      if (started || !head.includes('\r\n\r\n')) return;
+      started = true;
+      requests.push(head);
+      for (const step of script) {
+        if (s.destroyed) return;
+        if (step === 'end') s.end();
+        else if (step === 'destroy') s.destroy();
+        else if (typeof step === 'object' && 'pause' in step) await new Promise((r) => setTimeout(r, step.pause));
+        else s.write(step);
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as { port: number }).port;
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await new Promise((r) => server.close(r));
+  rmSync(home, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  requests.length = 0;
+  script = [];
+});
+
+const env = () => cleanEnv({ HOME: home, NO_COLOR: '1' });
+const remote = () => ['--endpoint', `127.0.0.1:${port}`, '--insecure', '--access-key-id', 'LTAI5tHttpTest', '--access-key-secret', 'http-test-secret', '--region', 'cn-hangzhou'];
+const get = (...extra: string[]) => run(['kms', 'get', 'db', ...remote(), ...extra], env());
+
+const VALUE = 'multi\nline "quoted" $HOME \\ ünïcödé';
+const BODY = JSON.stringify({ SecretName: 'db', VersionId: 'v1', SecretData: VALUE, SecretDataType: 'text', VersionStages: { VersionStage: ['ACSCurrent'] }, RequestId: 'r-1' });
+const HEAD = (extra: string) => `HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=utf-8\r\n${extra}\r\n`;
+
+/** The bytes one by one, each its own write after a pause: every boundary is a packet boundary. */
+const trickle = (s: string | Buffer): Step[] => [...(typeof s === 'string' ? Buffer.from(s) : s)].flatMap((b) => [Buffer.from([b]), { pause: 1 }]);
+
+function chunked(body: string, sizes: number[]): string {
+  const bytes = Buffer.from(body);
+  let out = '';
+  let at = 0;
+  for (const n of sizes) {
+    const part = bytes.subarray(at, at + n);
+    if (!part.length) break;
+    out += `${part.length.toString(16)}\r\n${part.toString('latin1')}\r\n`;
+    at += part.length;
+  }
+  if (at < bytes.length) out += `${(bytes.length - at).toString(16)}\r\n${bytes.subarray(at).toString('latin1')}\r\n`;
+  return out + '0\r\n\r\n';
+}
+
+describe('framing', () => {
+  test('Content-Length, the whole answer in one write', async () => {
+    script = [HEAD(`Content-Length: ${Buffer.byteLength(BODY)}\r\n`) + BODY];
+    expect(await get()).toEqual({ code: 0, stdout: VALUE, stderr: '' });
+  });
+
+  test('Content-Length, every byte its own packet', async () => {
+    script = trickle(HEAD(`Content-Length: ${Buffer.byteLength(BODY)}\r\n`) + BODY);
+    expect(await get()).toEqual({ code: 0, stdout: VALUE, stderr: '' });
+  });
+
+  test('chunked, with a chunk extension and a trailer, every byte its own packet', async () => {
+    const body = chunked(BODY, [1, 7, 30]).replace(/^1\r\n/, '1;ext=1\r\n').replace(/0\r\n\r\n$/, '0\r\nX-Trailer: t\r\n\r\n');
+    // chunked() gives the UTF-8 bytes as latin1 text: sent as those bytes.
+    script = trickle(Buffer.from(HEAD('Transfer-Encoding: chunked\r\n') + body, 'latin1'));
+    expect(await get()).toEqual({ code: 0, stdout: VALUE, stderr: '' });
+  });
+
+  test('chunked, a chunk larger than a socket read (256 KiB value)', async () => {
+    const big = 'x'.repeat(256 * 1024);
+    const body = JSON.stringify({ SecretName: 'db', VersionId: 'v1', SecretData: big, SecretDataType: 'text', RequestId: 'r' });
+    script = [HEAD('Transfer-Encoding: chunked\r\n'), Buffer.from(chunked(body, [100_000, 3]), 'latin1')];
+    const r = await get();
+    expect([r.code, r.stdout.length, r.stdout === big, r.stderr]).toEqual([0, big.length, true, '']);
+  });
+
+  test('no length: the body runs to the close', async () => {
+    script = [HEAD(''), BODY.slice(0, 10), { pause: 20 }, BODY.slice(10), 'end'];
+    expect(await get()).toEqual({ code: 0, stdout: VALUE, stderr: '' });
+  });
+
+  test('interim 100 and 103 answers are skipped', async () => {
+    script = ['HTTP/1.1 100 Continue\r\n\r\n', 'HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n' + HEAD(`Content-Length: ${Buffer.byteLength(BODY)}\r\n`) + BODY];
+    expect(await get()).toEqual({ code: 0, stdout: VALUE, stderr: '' });
+  });
+
+  test('bytes after a Content-Length body are ignored', async () => {
+    script = [HEAD(`Content-Length: ${Buffer.byteLength(BODY)}\r\n`) + BODY + 'HTTP/1.1 500 junk\r\n\r\n'];
+    expect(await get()).toEqual({ code: 0, stdout: VALUE, stderr: '' });
+  });
+
+  test('an error answer split into packets: the SDK.ServerError block with its headers', async () => {
+    const err = JSON.stringify({ Code: 'Forbidden.ResourceNotFound', Message: 'The resource not exists.', RequestId: 'r-2', HostId: 'kms.cn-hangzhou.aliyuncs.com' });
+    script = trickle(`HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nX-Acs-Request-Id: r-2\r\nContent-Length: ${err.length}\r\n\r\n${err}`);
+    const r = await get();
+    expect(r.code).toBe(4);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^ERROR: /);
+  });
+});
+
+describe('answers cut short or malformed', () => {
+  const POST = /^ERROR: Post "http:\/\/127\.0\.0\.1:\d+\/\?AccessKeyId=\*\*\*&Action=GetSecretValue&[^"]*": /;
+  const failsWith = async (cause: string) => {
+    const r = await get();
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toMatch(POST);
+    expect(r.stderr.replace(POST, '')).toBe(`${cause}\n`);
+  };
+
+  test('closed before a byte: EOF', async () => {
+    script = ['end'];
+    await failsWith('EOF');
+  });
+
+  test('closed inside the head, inside a Content-Length body, inside a chunk: unexpected EOF', async () => {
+    for (const cut of [
+      ['HTTP/1.1 200 OK\r\nContent-Le'],
+      [HEAD('Content-Length: 500\r\n') + BODY],
+      [HEAD('Transfer-Encoding: chunked\r\n') + '40\r\n' + 'x'.repeat(10)],
+      [HEAD('Transfer-Encoding: chunked\r\n') + chunked('abc', []).replace(/0\r\n\r\n$/, '')],
+    ]) {
+      script = [...cut, 'end'];
+      await failsWith('unexpected EOF');
+    }
+  });
+
+  test('not HTTP at all', async () => {
+    script = ['SSH-2.0-OpenSSH_9.2\r\n\r\n'];
+    await failsWith('malformed HTTP response "SSH-2.0-OpenSSH_9.2"');
+  });
+
+  test('a bad chunk size and a bad Content-Length', async () => {
+    script = [HEAD('Transfer-Encoding: chunked\r\n') + 'zz\r\nabc\r\n0\r\n\r\n'];
+    await failsWith('malformed chunked encoding');
+    script = [HEAD('Content-Length: -1\r\n') + BODY];
+    await failsWith('bad Content-Length "-1"');
+    script = [HEAD('Content-Length: 3\r\nContent-Length: 4\r\n') + BODY];
+    await failsWith('http: message cannot contain multiple Content-Length headers; got ["3","4"]');
+  });
+
+  test('a head that never ends is refused at 1 MiB, not read forever', async () => {
+    script = ['HTTP/1.1 200 OK\r\n', ...Array.from({ length: 40 }, () => `X-Pad: ${'p'.repeat(32 * 1024)}\r\n`)];
+    await failsWith('net/http: server response headers exceeded 1048576 bytes; aborted');
+  });
+
+  test('a server that stops mid-answer: the read timeout', async () => {
+    script = [HEAD('Content-Length: 500\r\n') + BODY.slice(0, 5)];
+    const r = await get('--read-timeout', '1');
+    expect(r.code).toBe(1);
+    expect(r.stderr.replace(POST, '')).toBe('context deadline exceeded (Client.Timeout exceeded while awaiting headers)\n');
+  });
+});
+
+describe('what is sent', () => {
+  test('Host first, the Go SDK headers, Connection: close and Content-Length: 0 for POST; nothing for GET', async () => {
+    script = [HEAD(`Content-Length: ${Buffer.byteLength(BODY)}\r\n`) + BODY];
+    await get();
+    const lines = requests[0].split('\r\n');
+    expect(lines[0]).toMatch(/^POST \/\?AccessKeyId=LTAI5tHttpTest&Action=GetSecretValue&.* HTTP\/1\.1$/);
+    expect(lines.slice(1)).toEqual([
+      `Host: 127.0.0.1:${port}`,
+      'Accept-Encoding: identity',
+      'Content-Type: application/x-www-form-urlencoded',
+      expect.stringMatching(/^User-Agent: AlibabaCloud \(linux; \w+\) Golang\/1\.23\.8 Core\/1\.63\.22 Aliyun-CLI\/3\.4\.11$/),
+      'x-acs-action: GetSecretValue',
+      'x-acs-credentials-provider: static_ak',
+      'x-acs-version: 2016-01-20',
+      'x-sdk-client: golang/1.0.0',
+      'x-sdk-core-version: 1.63.22',
+      'x-sdk-invoke-type: common',
+      'Connection: close',
+      'Content-Length: 0',
+      '',
+      '',
+    ]);
+    requests.length = 0;
+    await run(['kms', 'GetSecretValue', '--SecretName', 'db', '--method', 'GET', ...remote()], env());
+    expect(requests[0]).toMatch(/^GET \/\?/);
+    expect(requests[0]).not.toMatch(/Content-Length/i);
+  });
+
+  test('a --header value with a line break is refused with Go\'s error, before anything is sent, and never echoed', async () => {
+    for (const [header, cause] of [
+      ['X-Evil=a\r\nInjected: yes', 'net/http: invalid header field value for "X-Evil"'],
+      ['X-Evil=tok\nsecret-part', 'net/http: invalid header field value for "X-Evil"'],
+      ['Bad Name=v', 'net/http: invalid header field name "Bad Name"'],
+    ]) {
+      const r = await run(['kms', 'GetSecretValue', '--SecretName', 'db', '--header', header, '--retry-count', '2', ...remote()], env());
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`": ${cause.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n$`));
+      expect(r.stderr).not.toMatch(/Injected|secret-part/);
+    }
+    expect(requests).toEqual([]);
+  });
+});
