@@ -2,6 +2,7 @@
 // and (with masking) its stdout and stderr pass through a Masker each.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { isatty } from 'node:tty';
 import { Masker } from './mask.js';
 
 export interface ChildResult {
@@ -62,7 +63,8 @@ export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv
     // Ctrl-C in a terminal already reaches CMD: the terminal signals its whole foreground process
     // group, CMD included. Passing SIGINT on as well would deliver it twice (a second Ctrl-C to many
     // programs means "stop cleaning up, exit now"), so it is passed on only when no terminal is involved.
-    const terminal = Boolean(process.stdin.isTTY || process.stdout.isTTY || process.stderr.isTTY);
+    // isatty, not process.stdin.isTTY: that getter builds a stream on our stdin, which is CMD's.
+    const terminal = isatty(0) || isatty(1) || isatty(2);
     let exited = false;
     const handlers = FORWARDED.map((sig) => {
       const h = () => {

@@ -65,7 +65,8 @@ async function fetchValue(backend: Backend, ref: SecretRef, region: string): Pro
 function pick(ref: SecretRef, fetched: Fetched): Resolved {
   if (!ref.field) {
     const out: Resolved = { ref, bytes: fetched.bytes };
-    if (!fetched.binary) {
+    // Only an object is kept (for `PREFIX_*`): a text that does not start with `{` is not parsed at all.
+    if (!fetched.binary && startsWithBrace(fetched.bytes)) {
       const v = parseJson(fetched.bytes.toString('utf8'));
       if (isObject(v)) out.object = v;
     }
@@ -87,6 +88,12 @@ function pick(ref: SecretRef, fetched: Fetched): Resolved {
     v = v[key];
   }
   return { ref, bytes: Buffer.from(fieldText(v), 'utf8'), object: isObject(v) ? v : undefined };
+}
+
+/** The first byte that is not JSON whitespace is `{`. */
+function startsWithBrace(b: Buffer): boolean {
+  for (const c of b) if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return c === 0x7b;
+  return false;
 }
 
 /** The JSON value of a secret's text, or undefined when it is not (exactly) JSON. */

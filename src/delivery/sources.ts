@@ -1,6 +1,7 @@
 // Where `run` and `export` get their variables: inherited variables whose whole value is a reference,
 // `--env-file` files (dotenv syntax; values are references or literals), `--env VAR=REF` flags. A
 // later source overrides an earlier one for the same variable.
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import type { Backend } from '../backends/backend.js';
 import { isReference, parseReference, MalformedReference, type SecretRef } from './reference.js';
@@ -117,12 +118,9 @@ export function collectSources(envFlags: string[], envFiles: string[], environme
 
 /** Text that an environment variable can hold: valid UTF-8 without NUL. */
 function asEnvText(name: string, bytes: Buffer): string {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
+  if (!isUtf8(bytes))
     throw new ValueError(`the value of ${name} is binary (not UTF-8 text) and cannot be a variable; use \`aliyun kms get\` or \`aliyun kms inject\` for it`);
-  }
+  const text = bytes.toString('utf8');
   if (text.includes('\0')) throw new ValueError(`the value of ${name} contains a NUL byte, which a variable cannot hold`);
   return text;
 }
