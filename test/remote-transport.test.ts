@@ -1,7 +1,7 @@
 // Transport failures that need special servers: https with a self-signed certificate, and a port
 // whose accept queue is full (TCP never connects, so the connect timeout fires).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
@@ -148,6 +148,31 @@ describe('proxies', () => {
     expect(tunnels).toEqual([`kms.proxied.test:${tlsFake.port}`]);
     const refused = await run(['kms', 'ListSecrets', '--endpoint', `kms.proxied.test:${tlsFake.port}`], proxied);
     expect(refused.stderr).toMatch(/: tls: failed to verify certificate: x509: /);
+  });
+
+  test('HTTPS_PROXY with a certificate from a trusted CA: checked against the endpoint (name or address), never the proxy', async () => {
+    // A CA of our own, trusted through NODE_EXTRA_CA_CERTS, and a certificate for one name and one address.
+    const ca = join(dir, 'ca'), leaf = join(dir, 'leaf');
+    const ssl = (...a: string[]) => execFileSync('openssl', a, { stdio: 'ignore' });
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.pem`, '-days', '1', '-subj', '/CN=test CA');
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${leaf}.key`, '-out', `${leaf}.csr`, '-subj', '/CN=kms.trusted.test');
+    const ext = join(dir, 'leaf.ext');
+    writeFileSync(ext, 'subjectAltName=DNS:kms.trusted.test,IP:10.255.255.1\n');
+    ssl('x509', '-req', '-in', `${leaf}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${leaf}.pem`, '-days', '1', '-extfile', ext);
+    const trusted = await new FakeKms().start({ key: readFileSync(`${leaf}.key`, 'utf8'), cert: readFileSync(`${leaf}.pem`, 'utf8') });
+    try {
+      const proxied = { ...env(), HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`, NODE_EXTRA_CA_CERTS: `${ca}.pem` };
+      for (const host of ['kms.trusted.test', '10.255.255.1']) {
+        const r = await run(['kms', 'ListSecrets', '--endpoint', `${host}:${trusted.port}`], proxied);
+        expect([host, r.code, r.stderr]).toEqual([host, 0, '']);
+      }
+      const wrong = await run(['kms', 'ListSecrets', '--endpoint', `kms.other.test:${trusted.port}`], proxied);
+      expect(wrong.stderr).toMatch(/: tls: failed to verify certificate: x509: certificate is valid for other names, not kms\.other\.test\n$/);
+      expect(trusted.kmsRequests()).toHaveLength(2);
+      expect(tunnels).toEqual([`kms.trusted.test:${trusted.port}`, `10.255.255.1:${trusted.port}`, `kms.other.test:${trusted.port}`]);
+    } finally {
+      await trusted.stop();
+    }
   });
 
   test('NO_PROXY pattern matches: no tunnel (the name then fails to resolve)', async () => {

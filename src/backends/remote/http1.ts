@@ -131,7 +131,8 @@ async function open(x: Exchange, track: (s: net.Socket) => void): Promise<net.So
   }
   if (!tls) return s;
   const raw = s;
-  const secure = tls.connect({ socket: raw, servername: net.isIP(x.host) ? undefined : x.host, rejectUnauthorized: !x.skipVerify });
+  // `host` names the endpoint for the certificate check: through a tunnel the socket's own host is the proxy.
+  const secure = tls.connect({ socket: raw, host: x.host, servername: net.isIP(x.host) ? undefined : x.host, rejectUnauthorized: !x.skipVerify });
   track(secure);
   // An error of the connection under TLS ends the TLS socket with it.
   raw.on('error', (e) => secure.destroy(e));
