@@ -182,6 +182,13 @@ for (const mode of ['local', 'remote'] as const) {
         expect(JSON.parse(r.stdout.toString())).toEqual(['p"a$s\\w\nord', 'db.internal', 'literal value', 'bob', MULTI, 'alice', '5432', '{"host":"db.internal","list":[1,"two"]}', 'spaced', 'dotted']);
       });
 
+      test('a variable holds the text byte for byte: a leading byte-order mark and a { that is not JSON stay', async () => {
+        await api('CreateSecret', '--SecretName', 'bom', '--VersionId', 'v1', '--SecretData', '\ufeffbom-first');
+        await api('CreateSecret', '--SecretName', 'brace', '--VersionId', 'v1', '--SecretData', '  {not json');
+        const r = await run('run', ['--no-masking', '--env', 'A=kms://bom', '--env', 'B=kms://brace', '--', ...nodeCmd("console.log(Buffer.from(process.env.A).toString('hex'), JSON.stringify(process.env.B))")]);
+        expect([r.code, r.stdout.toString(), r.stderr]).toEqual([0, `efbbbf${Buffer.from('bom-first').toString('hex')} "  {not json"\n`, '']);
+      });
+
       test('a later source overrides an earlier one, which is then not even fetched', async () => {
         const r = await run('run', ['--no-masking', '--env', 'DB=kms://cfg?version-id=v1#user', '--', 'sh', '-c', 'echo "$DB"'], { DB: 'kms://does-not-exist' });
         expect([r.code, r.stdout.toString(), r.stderr]).toEqual([0, 'alice\n', '']);
