@@ -174,6 +174,17 @@ describe('answers cut short or malformed', () => {
     await failsWith('net/http: server response headers exceeded 1048576 bytes; aborted');
   });
 
+  test('an answer over 64 MiB is refused, declared or streamed, instead of filling memory', async () => {
+    const cause = 'response body over 64 MiB: not a KMS answer, aborted';
+    script = [HEAD('Content-Length: 100000000000\r\n') + '{"SecretData":"'];
+    await failsWith(cause);
+    script = [HEAD('Transfer-Encoding: chunked\r\n') + '5000000\r\n' + 'x'.repeat(1000)];
+    await failsWith(cause);
+    const mib = Buffer.alloc(1 << 20, 0x78);
+    script = [HEAD('') + '{"SecretData":"', ...Array.from({ length: 65 }, () => mib)];
+    await failsWith(cause);
+  });
+
   test('a server that stops mid-answer: the read timeout', async () => {
     script = [HEAD('Content-Length: 500\r\n') + BODY.slice(0, 5)];
     const r = await get('--read-timeout', '1');

@@ -48,6 +48,12 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 /** Most a response head may take before the response counts as malformed (Go's default is 1 MiB). */
 const MAX_HEAD = 1 << 20;
+/**
+ * Most a response body may take. Go reads any size; a KMS answer is at most a few hundred KiB (a page of
+ * ListSecrets), and an endpoint that streams without end must not run the CLI out of memory first.
+ */
+export const MAX_BODY = 64 << 20;
+const tooLarge = () => goTextError(`response body over ${MAX_BODY >> 20} MiB: not a KMS answer, aborted`);
 
 /** The request head and body: Host first, then the caller's headers, then what HTTP/1.1 framing needs. */
 export function requestBytes(x: Pick<Exchange, 'method' | 'hostHeader' | 'target' | 'headers' | 'body'>): string {
@@ -199,6 +205,7 @@ export class ResponseReader {
   private framing: 'head' | 'length' | 'chunked' | 'close' = 'head';
   private remaining = 0;
   private body: Buffer[] = [];
+  private bodyBytes = 0;
   private chunks?: ChunkedDecoder;
 
   constructor(private readonly method: string) {}
@@ -231,6 +238,7 @@ export class ResponseReader {
       return this.remaining === 0 ? this.result() : undefined;
     }
     if (this.framing === 'chunked') return this.chunks!.push(d) ? this.result(this.chunks!.body()) : undefined;
+    if ((this.bodyBytes += d.length) > MAX_BODY) throw tooLarge();
     if (d.length) this.body.push(d);
     return undefined;
   }
@@ -269,6 +277,7 @@ export class ResponseReader {
       if (!/^\d{1,15}$/.test(lengths[0])) throw goTextError(`bad Content-Length ${JSON.stringify(lengths[0])}`);
       this.framing = 'length';
       this.remaining = Number(lengths[0]);
+      if (this.remaining > MAX_BODY) throw tooLarge();
     } else {
       this.framing = 'close';
     }
@@ -287,6 +296,7 @@ class ChunkedDecoder {
   /** Bytes of chunk data still to come; -1 while a size line (or, after the last chunk, a trailer) is awaited. */
   private left = -1;
   private trailers = false;
+  private total = 0;
 
   push(d: Buffer): boolean {
     this.pending = this.pending.length ? Buffer.concat([this.pending, d]) : d;
@@ -319,6 +329,7 @@ class ChunkedDecoder {
       const size = /^([0-9a-fA-F]{1,12})[ \t]*(;.*)?$/.exec(line);
       if (!size) throw goTextError('malformed chunked encoding');
       const n = parseInt(size[1], 16);
+      if ((this.total += n) > MAX_BODY) throw tooLarge();
       if (n === 0) this.trailers = true;
       else this.left = n;
     }
