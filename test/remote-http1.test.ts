@@ -26,7 +26,8 @@ beforeAll(async () => {
     let started = false;
     s.on('data', async (d) => {
       head += d.toString('latin1');
-      if (started || !head.includes('\r\n\r\n')) return;
+      // A request head, or a TLS ClientHello (which the plain script answers as a server that does not speak TLS).
+      if (started || !(head.includes('\r\n\r\n') || head.charCodeAt(0) === 0x16)) return;
       started = true;
       requests.push(head);
       for (const step of script) {
@@ -183,6 +184,15 @@ describe('answers cut short or malformed', () => {
     const mib = Buffer.alloc(1 << 20, 0x78);
     script = [HEAD('') + '{"SecretData":"', ...Array.from({ length: 65 }, () => mib)];
     await failsWith(cause);
+  });
+
+  test('--secure against a server that speaks plain HTTP: Go\'s TLS text, not OpenSSL\'s', async () => {
+    script = ['HTTP/1.1 400 Bad Request\r\n\r\n', 'end'];
+    const r = await run(['kms', 'get', 'db', ...remote().filter((a) => a !== '--insecure'), '--secure', '--retry-count', '2'], env());
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr.replace(/^ERROR: Post "https:\/\/[^"]*": /, '')).toBe('tls: first record does not look like a TLS handshake\n');
+    // Not retried: one connection.
+    expect(requests).toHaveLength(1);
   });
 
   test('a server that stops mid-answer: the read timeout', async () => {

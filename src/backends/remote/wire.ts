@@ -182,6 +182,11 @@ function goCause(code: string | undefined, r: WireRequest, message: string): Tra
       return new TransportError(`tls: failed to verify certificate: x509: certificate is valid for other names, not ${host}`, false);
   }
   if (code === 'EGOREQUEST') return new TransportError(message, false);
+  // OpenSSL's errors read as Go's crypto/tls ones; not retried, as a certificate failure is not.
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') return new TransportError('tls: first record does not look like a TLS handshake', false);
+  const alert = /^ERR_SSL_(?:SSLV3|TLSV1)_ALERT_(\w+)$/.exec(code ?? '');
+  if (alert) return new TransportError(`remote error: tls: ${alert[1].toLowerCase().replace(/_/g, ' ')}`, false);
+  if (code?.startsWith('ERR_SSL_')) return new TransportError(`tls: ${code.slice(8).toLowerCase().replace(/_/g, ' ')}`, false);
   return new TransportError(message, true);
 }
 
