@@ -18,6 +18,7 @@ import * as S from '../operations/secrets.js';
 import { ACS_CURRENT, Session } from '../backends/local/service.js';
 import { MAX_STAGES, MAX_VERSIONS, orderStages } from '../backends/local/stages.js';
 import type { LocalStore, SecretRecord } from '../backends/local/store.js';
+import { writeFilesAtomic } from '../backends/local/batch-write.js';
 import type { Tag } from '../operations/validators.js';
 
 export class SeedError extends Error {}
@@ -203,7 +204,7 @@ export async function applySeed(store: LocalStore, region: string, secrets: Seed
       });
     }
     // Written only once every secret was checked: a conflict leaves the store as it was.
-    s.rs.writeSecrets(toWrite);
+    s.rs.writeSecrets(toWrite, writeFilesAtomic);
     return { created: toWrite.length, unchanged };
   });
 }
