@@ -5,7 +5,7 @@
 // hits them alike; figures are medians.
 //   npm run build && node bench/delivery.mjs [runs]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -16,6 +16,8 @@ const SK = 'bench-delivery-secret';
 const REFS = 20;
 
 const root = mkdtempSync(join(tmpdir(), 'bench-delivery-'));
+// An existing HOME, as a user has: the compile cache (src/cli/compile-cache.ts) lives under it.
+mkdirSync(join(root, 'home'));
 const localEnv = { PATH: process.env.PATH, HOME: join(root, 'home'), NO_COLOR: '1', ALIYUN_KMS_BACKEND: 'local', ALIYUN_KMS_LOCAL_DIR: join(root, 'store') };
 const remoteEnv = { PATH: process.env.PATH, HOME: join(root, 'home'), NO_COLOR: '1' };
 

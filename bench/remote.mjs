@@ -4,7 +4,7 @@
 //   npm run build && node bench/remote.mjs [runs]
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -51,6 +51,8 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const port = server.address().port;
 
 const root = mkdtempSync(join(tmpdir(), 'bench-remote-'));
+// An existing HOME, as a user has: the compile cache (src/cli/compile-cache.ts) lives under it.
+mkdirSync(join(root, 'home'));
 const base = { PATH: process.env.PATH, HOME: join(root, 'home'), NO_COLOR: '1' };
 const localEnv = { ...base, ALIYUN_KMS_BACKEND: 'local', ALIYUN_KMS_LOCAL_DIR: join(root, 'store') };
 const remoteEnv = { ...base, ALIBABA_CLOUD_ACCESS_KEY_ID: KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET, ALIBABA_CLOUD_REGION_ID: 'cn-hangzhou' };

@@ -4,13 +4,20 @@
 //      ListSecrets with 10 and with BENCH_LIST_LARGE (10,000) (targets: each <= 1.3).
 // Usage: npm run bench   (BENCH_RUNS=N to change the number of runs per figure; default 25)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const RUNS = Number(process.env.BENCH_RUNS || 25);
 const BIN = resolve('bin/aliyun.cjs');
 const root = mkdtempSync(join(tmpdir(), 'aliyun-bench-'));
+// An existing HOME, as a user has: the compile cache (src/cli/compile-cache.ts) lives under it.
+mkdirSync(join(root, 'home'));
+// Without what slows every Node start alike and would flatten the ratios: NODE_EXTRA_CA_CERTS makes
+// Node parse that CA file at start-up (+50 ms on a machine that sets it to the system bundle).
+const baseEnv = { ...process.env };
+delete baseEnv.NODE_EXTRA_CA_CERTS;
+delete baseEnv.NODE_OPTIONS;
 
 // Stores are filled in-process through the store's own code (bench/fill.mjs; 100,000 CLI starts
 // would take hours); the timed calls all go through the binary.
@@ -33,7 +40,7 @@ function time(args, env) {
 }
 
 function envFor(dir) {
-  return { ...process.env, HOME: join(root, 'home'), ALIYUN_KMS_LOCAL_DIR: dir, ALIYUN_KMS_BACKEND: 'local' };
+  return { ...baseEnv, HOME: join(root, 'home'), ALIYUN_KMS_LOCAL_DIR: dir, ALIYUN_KMS_BACKEND: 'local' };
 }
 
 const small = join(root, 'store-10');

@@ -62,5 +62,7 @@ rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await Promise.all([
   ...Object.entries(VENDORED).map(([pkg, out]) => build({ ...common, stdin: { contents: `module.exports = require('${pkg}');`, resolveDir: '.', loader: 'js' }, outfile: `dist/${out}` })),
   ...Object.entries(LAZY).map(([entry, out]) => build({ ...common, entryPoints: [entry], outfile: `dist/${out}`, plugins: [lazyPlugin(entry)] })),
+  // Installed by bin/aliyun.cjs before the CLI bundle is loaded, so that bundle can come from the cache.
+  build({ ...common, entryPoints: ['src/cli/compile-cache.ts'], outfile: 'dist/compile-cache.cjs' }),
   build({ ...common, entryPoints: { aliyun: 'src/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, plugins: [lazyPlugin('src/cli/main.ts')] }),
 ]);

@@ -1,0 +1,86 @@
+// The V8 code cache of dist/ (src/cli/compile-cache.ts), through the built binary: where it is
+// written and with which modes, that a second call reads it instead of rewriting it, that a broken,
+// stale or untrusted cache changes nothing a user sees, and that it can be turned off.
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, run, runCommand, Sandbox } from './helpers.js';
+
+const sb = new Sandbox();
+const folderIn = (root: string) => join(root, `v8-${process.versions.v8}-${process.arch}`);
+const cacheRoot = join(sb.home, '.cache', 'aliyun-kms-cli');
+const folder = folderIn(cacheRoot);
+const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+const files = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
+
+beforeAll(async () => {
+  mkdirSync(sb.home, { recursive: true });
+  // Written with the cache off, so that the test below sees the first call that writes one.
+  expect((await run(['kms', 'CreateSecret', '--SecretName', 'db', '--SecretData', 'cached-value', '--VersionId', 'v1'], { ...sb.env, ALIYUN_KMS_COMPILE_CACHE: 'off' })).code).toBe(0);
+});
+afterAll(() => sb.cleanup());
+
+const get = (env: Record<string, string> = sb.env) => run(['kms', 'GetSecretValue', '--SecretName', 'db', '--cli-query', 'SecretData'], env);
+const OK = { code: 0, stdout: '"cached-value"\n', stderr: '' };
+
+test('the first call writes the cache (0600 files, 0700 folders); the next one reads it and writes nothing', async () => {
+  expect(files(folder)).toEqual([]);
+  expect(await get()).toEqual(OK);
+  const written = files(folder);
+  expect(written.some((f) => /^aliyun\.cjs-\d+-\d+-[\d_]+\.v8$/.test(f))).toBe(true);
+  expect([mode(cacheRoot), mode(folder), ...written.map((f) => mode(join(folder, f)))]).toEqual(['700', '700', ...written.map(() => '600')]);
+  const before = written.map((f) => [f, statSync(join(folder, f)).ino, statSync(join(folder, f)).mtimeMs]);
+  expect(await get()).toEqual(OK);
+  // Not rewritten: V8 took it (a rejected cache is written anew, through a rename).
+  expect(files(folder).map((f) => [f, statSync(join(folder, f)).ino, statSync(join(folder, f)).mtimeMs])).toEqual(before);
+});
+
+test('a corrupt cache file is ignored and replaced; what the user sees does not change', async () => {
+  const main = files(folder).find((f) => f.startsWith('aliyun.cjs-'))!;
+  writeFileSync(join(folder, main), Buffer.from('not a V8 code cache at all'));
+  expect(await get()).toEqual(OK);
+  expect(readFileSync(join(folder, main)).length).toBeGreaterThan(1000);
+  // Failures print exactly as without a cache.
+  for (const bad of [['kms', 'GetSecretValue', '--NoSuchFlag', 'x'], ['kms', 'nope'], ['kms', 'get', 'kms://db#missing']]) {
+    const cached = await run(bad, sb.env);
+    expect(cached.code).not.toBe(0);
+    expect(cached).toEqual(await run(bad, { ...sb.env, ALIYUN_KMS_COMPILE_CACHE: 'off' }));
+  }
+});
+
+test('a folder others can write to is not used; off turns it off; a chosen folder is used', async () => {
+  const shared = join(sb.root, 'shared');
+  mkdirSync(folderIn(shared), { recursive: true });
+  chmodSync(folderIn(shared), 0o777);
+  expect(await get({ ...sb.env, ALIYUN_KMS_COMPILE_CACHE: shared })).toEqual(OK);
+  expect(files(folderIn(shared))).toEqual([]);
+
+  const home = join(sb.root, 'home-off');
+  mkdirSync(home);
+  expect(await get({ ...sb.env, HOME: home, ALIYUN_KMS_COMPILE_CACHE: 'off' })).toEqual(OK);
+  expect(readdirSync(home)).toEqual([]);
+
+  const chosen = join(sb.root, 'chosen');
+  expect(await get({ ...sb.env, ALIYUN_KMS_COMPILE_CACHE: chosen })).toEqual(OK);
+  expect(files(folderIn(chosen)).some((f) => f.startsWith('aliyun.cjs-'))).toBe(true);
+});
+
+test('a rebuilt bundle gets a new cache and the old one is removed', async () => {
+  // A copy of the built CLI whose bundle can be "rebuilt" (touched) without disturbing other tests.
+  const copy = join(sb.root, 'cli');
+  cpSync(join(BIN, '..', '..', 'bin'), join(copy, 'bin'), { recursive: true });
+  cpSync(join(BIN, '..', '..', 'dist'), join(copy, 'dist'), { recursive: true });
+  const home = join(sb.root, 'home-rebuilt');
+  mkdirSync(home);
+  const env = { ...sb.env, HOME: home };
+  const call = () => runCommand(process.execPath, [join(copy, 'bin', 'aliyun.cjs'), 'kms', 'GetSecretValue', '--SecretName', 'db', '--cli-query', 'SecretData'], env);
+  expect(await call()).toEqual(OK);
+  const dir = folderIn(join(home, '.cache', 'aliyun-kms-cli'));
+  const first = files(dir).filter((f) => f.startsWith('aliyun.cjs-'));
+  expect(first).toHaveLength(1);
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(join(copy, 'dist', 'aliyun.cjs'), later, later);
+  expect(await call()).toEqual(OK);
+  const second = files(dir).filter((f) => f.startsWith('aliyun.cjs-'));
+  expect(second).toHaveLength(1);
+  expect(second).not.toEqual(first);
+});
