@@ -13,7 +13,7 @@
 // - Written at exit by the first call that ran without one, with the functions that call compiled,
 //   atomically (a temporary file renamed). Any failure only means compiling as without a cache.
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
+import { Module } from 'node:module';
 import { basename, dirname, join, sep } from 'node:path';
 import { Script } from 'node:vm';
 
