@@ -26,7 +26,7 @@ test('the first call writes the cache (0600 files, 0700 folders); the next one r
   expect(files(folder)).toEqual([]);
   expect(await get()).toEqual(OK);
   const written = files(folder);
-  expect(written.some((f) => /^aliyun\.cjs-\d+-\d+-[\d_]+\.v8$/.test(f))).toBe(true);
+  expect(written.some((f) => /^aliyun\.cjs-[0-9a-f]{8}-\d+-\d+-[\d_]+\.v8$/.test(f))).toBe(true);
   expect([mode(cacheRoot), mode(folder), ...written.map((f) => mode(join(folder, f)))]).toEqual(['700', '700', ...written.map(() => '600')]);
   const before = written.map((f) => [f, statSync(join(folder, f)).ino, statSync(join(folder, f)).mtimeMs]);
   expect(await get()).toEqual(OK);
@@ -64,7 +64,7 @@ test('a folder others can write to is not used; off turns it off; a chosen folde
   expect(files(folderIn(chosen)).some((f) => f.startsWith('aliyun.cjs-'))).toBe(true);
 });
 
-test('a rebuilt bundle gets a new cache and the old one is removed', async () => {
+test('a rebuilt bundle gets a new cache and its old one is removed; another install keeps its own', async () => {
   // A copy of the built CLI whose bundle can be "rebuilt" (touched) without disturbing other tests.
   const copy = join(sb.root, 'cli');
   cpSync(join(BIN, '..', '..', 'bin'), join(copy, 'bin'), { recursive: true });
@@ -77,10 +77,22 @@ test('a rebuilt bundle gets a new cache and the old one is removed', async () =>
   const dir = folderIn(join(home, '.cache', 'aliyun-kms-cli'));
   const first = files(dir).filter((f) => f.startsWith('aliyun.cjs-'));
   expect(first).toHaveLength(1);
+  // Two installs used in turn (this copy and the project's build) keep a cache each.
+  const project = () => runCommand(process.execPath, [BIN, 'kms', 'GetSecretValue', '--SecretName', 'db', '--cli-query', 'SecretData'], env);
+  expect(await project()).toEqual(OK);
+  const both = files(dir).filter((f) => f.startsWith('aliyun.cjs-'));
+  expect(both).toHaveLength(2);
+  const inodes = () => files(dir).filter((f) => f.startsWith('aliyun.cjs-')).map((f) => [f, statSync(join(dir, f)).ino]);
+  const settled = inodes();
+  expect(await call()).toEqual(OK);
+  expect(await project()).toEqual(OK);
+  expect(inodes()).toEqual(settled);
   const later = new Date(Date.now() + 60_000);
   utimesSync(join(copy, 'dist', 'aliyun.cjs'), later, later);
   expect(await call()).toEqual(OK);
+  // The copy's old cache is replaced; the project's stays.
   const second = files(dir).filter((f) => f.startsWith('aliyun.cjs-'));
-  expect(second).toHaveLength(1);
-  expect(second).not.toEqual(first);
+  expect(second).toHaveLength(2);
+  expect(second).not.toContain(first[0]);
+  expect(second.filter((f) => both.includes(f))).toHaveLength(1);
 });

@@ -8,8 +8,9 @@
 //   (only if that home folder exists); one folder per V8 version and CPU; `=off` turns it off.
 // - Trust: bytecode is code, so the folder is used only if it is ours and no one else can write to it
 //   (created 0700; an existing one group- or world-writable is not used).
-// - Freshness: a bundle's cache is named by the bundle's size, modification time and inode (V8 itself
-//   checks only the source's length); V8 rejects a cache from other flags, which is then rewritten.
+// - Freshness: a bundle's cache is named by the install's folder and the bundle's size, modification
+//   time and inode (V8 itself checks only the source's length); V8 rejects a cache from other flags,
+//   which is then rewritten.
 // - Written at exit by the first call that ran without one, with the functions that call compiled,
 //   atomically (a temporary file renamed). Any failure only means compiling as without a cache.
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -51,6 +52,13 @@ export function cacheFolder(env: NodeJS.ProcessEnv = process.env): string | unde
   }
 }
 
+/** 8 hex digits naming a path (FNV-1a; node:crypto is not loaded this early). */
+function pathTag(path: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
 /** Wraps Module.prototype._compile for files under DIST; returns false when no cache folder is usable. */
 export function install(distDir: string): boolean {
   const folder = cacheFolder();
@@ -58,13 +66,15 @@ export function install(distDir: string): boolean {
   const M = Module as ModuleInternals;
   const original = M.prototype._compile;
   const prefix = distDir.endsWith(sep) ? distDir : distDir + sep;
+  // Named by the install too: two installs of the CLI used in turn must not remove each other's cache.
+  const install = pathTag(prefix);
   const unwritten: { script: Script; file: string; stem: string }[] = [];
   M.prototype._compile = function (this: CompilingModule, content: string, filename: string) {
     if (!filename.startsWith(prefix)) return original.call(this, content, filename);
     let file: string;
     try {
       const st = statSync(filename);
-      file = join(folder, `${basename(filename)}-${st.size}-${st.ino}-${String(st.mtimeMs).replace('.', '_')}.v8`);
+      file = join(folder, `${basename(filename)}-${install}-${st.size}-${st.ino}-${String(st.mtimeMs).replace('.', '_')}.v8`);
     } catch {
       return original.call(this, content, filename);
     }
@@ -75,7 +85,7 @@ export function install(distDir: string): boolean {
       cachedData = undefined;
     }
     const script = new Script(M.wrap(content), { filename, cachedData });
-    if (!cachedData || script.cachedDataRejected) unwritten.push({ script, file, stem: `${basename(filename)}-` });
+    if (!cachedData || script.cachedDataRejected) unwritten.push({ script, file, stem: `${basename(filename)}-${install}-` });
     const mod = this;
     const require = Object.assign((id: string) => mod.require(id), {
       resolve: (request: string, options?: unknown) => M._resolveFilename(request, mod, false, options),
