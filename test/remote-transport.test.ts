@@ -175,6 +175,14 @@ describe('proxies', () => {
     }
   });
 
+  test('a proxy URL with a bad %-escape in its user info: named, the password never printed, nothing sent', async () => {
+    const r = await run(['kms', 'ListSecrets', '--endpoint', `kms.proxied.test:${fake.port}`, '--insecure', '--retry-count', '2'], { ...env(), HTTP_PROXY: `http://user:pa%zzss-secret@127.0.0.1:${proxyPort}` });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ERROR: Post "http:\/\/kms\.proxied\.test:\d+\/\?.*": invalid proxy address in HTTP_PROXY\/http_proxy: a bad %-escape in its user name or password\n$/);
+    expect(r.stderr).not.toContain('secret');
+    expect(tunnels).toEqual([]);
+  });
+
   test('NO_PROXY pattern matches: no tunnel (the name then fails to resolve)', async () => {
     const r = await run(['kms', 'ListSecrets', '--endpoint', `kms.proxied.test:${fake.port}`, '--insecure'], { ...env(), HTTP_PROXY: `127.0.0.1:${proxyPort}`, NO_PROXY: 'other.example,proxied\\.test$' });
     expect(r.code).toBe(1);

@@ -190,6 +190,15 @@ function goCause(code: string | undefined, r: WireRequest, message: string): Tra
   return new TransportError(message, true);
 }
 
+/** A user name or password of a proxy URL, decoded; a bad escape is named, never the value (it may be a password). */
+function proxyUserInfo(part: string, scheme: Scheme): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new TransportError(`invalid proxy address in ${scheme === 'https' ? 'HTTPS_PROXY/https_proxy' : 'HTTP_PROXY/http_proxy'}: a bad %-escape in its user name or password`, false);
+  }
+}
+
 /** Sends one request; resolves for any HTTP status, rejects with a TransportError. */
 export async function send(r: WireRequest, opts: HttpOptions): Promise<WireResponse> {
   const u = new URL(`${r.scheme}://${r.host}/`);
@@ -197,7 +206,7 @@ export async function send(r: WireRequest, opts: HttpOptions): Promise<WireRespo
   const proxy = proxyUrl && {
     host: proxyUrl.hostname,
     port: Number(proxyUrl.port || (proxyUrl.protocol === 'https:' ? 443 : 80)),
-    authorization: proxyUrl.username ? `Basic ${Buffer.from(`${decodeURIComponent(proxyUrl.username)}:${decodeURIComponent(proxyUrl.password)}`).toString('base64')}` : undefined,
+    authorization: proxyUrl.username ? `Basic ${Buffer.from(`${proxyUserInfo(proxyUrl.username, r.scheme)}:${proxyUserInfo(proxyUrl.password, r.scheme)}`).toString('base64')}` : undefined,
   };
   try {
     const res = await exchange({
