@@ -201,7 +201,9 @@ function proxyUserInfo(part: string, scheme: Scheme): string {
 
 /** Sends one request; resolves for any HTTP status, rejects with a TransportError. */
 export async function send(r: WireRequest, opts: HttpOptions): Promise<WireResponse> {
-  const u = new URL(`${r.scheme}://${r.host}/`);
+  // Parsed as the URL the error texts show: an endpoint written with a path or a default port is
+  // sent as Go (and node:http before this client) sent it.
+  const u = new URL(urlOf(r));
   const proxyUrl = proxyFor(r.scheme, u.hostname);
   const proxy = proxyUrl && {
     host: proxyUrl.hostname,
@@ -212,10 +214,10 @@ export async function send(r: WireRequest, opts: HttpOptions): Promise<WireRespo
     const res = await exchange({
       method: r.method,
       secure: r.scheme === 'https',
-      hostHeader: r.host,
+      hostHeader: u.host,
       host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: Number(u.port || (r.scheme === 'https' ? 443 : 80)),
-      target: `${r.path ?? '/'}${r.query ? '?' + r.query : ''}`,
+      target: u.pathname + u.search,
       headers: r.headers,
       body: r.method === 'GET' ? '' : r.body,
       connectTimeoutMs: opts.connectTimeoutMs,
