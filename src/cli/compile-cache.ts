@@ -68,13 +68,16 @@ export function install(distDir: string): boolean {
   const prefix = distDir.endsWith(sep) ? distDir : distDir + sep;
   // Named by the install too: two installs of the CLI used in turn must not remove each other's cache.
   const install = pathTag(prefix);
-  const unwritten: { script: Script; file: string; stem: string }[] = [];
+  const unwritten: { script: Script; file: string; stem: string; filename: string; content: string }[] = [];
+  const cacheFileOf = (filename: string) => {
+    const st = statSync(filename);
+    return join(folder, `${basename(filename)}-${install}-${st.size}-${st.ino}-${String(st.mtimeMs).replace('.', '_')}.v8`);
+  };
   M.prototype._compile = function (this: CompilingModule, content: string, filename: string) {
     if (!filename.startsWith(prefix)) return original.call(this, content, filename);
     let file: string;
     try {
-      const st = statSync(filename);
-      file = join(folder, `${basename(filename)}-${install}-${st.size}-${st.ino}-${String(st.mtimeMs).replace('.', '_')}.v8`);
+      file = cacheFileOf(filename);
     } catch {
       return original.call(this, content, filename);
     }
@@ -85,7 +88,7 @@ export function install(distDir: string): boolean {
       cachedData = undefined;
     }
     const script = new Script(M.wrap(content), { filename, cachedData });
-    if (!cachedData || script.cachedDataRejected) unwritten.push({ script, file, stem: `${basename(filename)}-${install}-` });
+    if (!cachedData || script.cachedDataRejected) unwritten.push({ script, file, stem: `${basename(filename)}-${install}-`, filename, content });
     const mod = this;
     const require = Object.assign((id: string) => mod.require(id), {
       resolve: (request: string, options?: unknown) => M._resolveFilename(request, mod, false, options),
@@ -98,8 +101,11 @@ export function install(distDir: string): boolean {
     return wrapper.call(mod.exports, mod.exports, require, mod, filename, dirname(filename));
   };
   process.once('exit', () => {
-    for (const { script, file, stem } of unwritten) {
+    for (const { script, file, stem, filename, content } of unwritten) {
       try {
+        // The bundle replaced while this call ran (an upgrade): its name could then stand for code
+        // this call did not compile, and V8 would not notice a change that keeps the length.
+        if (cacheFileOf(filename) !== file || readFileSync(filename, 'utf8') !== content) continue;
         const tmp = `${file}.${process.pid}.tmp`;
         writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         renameSync(tmp, file);
