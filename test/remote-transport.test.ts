@@ -86,6 +86,15 @@ time.sleep(120)
     const retried = await run(['kms', 'ListSecrets', '--endpoint', `127.0.0.1:${port}`, '--insecure', '--connect-timeout', '1', '--retry-count', '1'], env());
     expect(retried.stderr).toMatch(/^ERROR: \[SDK\.TimeoutError\] The request timed out 2 times\(2 for retry\), perhaps we should have the threshold raised a little\? Connect timeout\. Please set a valid ConnectTimeout\.\ncaused by:\nPost ".*": dial tcp 127\.0\.0\.1:\d+: i\/o timeout\n$/);
   });
+
+  test('a read timeout shorter than the connect timeout: the error, and the process ends with it', async () => {
+    // The dial timer of a connection the deadline destroyed kept the process alive for the rest of
+    // --connect-timeout (5 s here) after the error was printed.
+    const t0 = Date.now();
+    const r = await run(['kms', 'ListSecrets', '--endpoint', `127.0.0.1:${port}`, '--insecure', '--read-timeout', '1', '--connect-timeout', '5'], env());
+    expect(r.stderr).toMatch(/": context deadline exceeded \(Client\.Timeout exceeded while awaiting headers\)\n$/);
+    expect(Date.now() - t0).toBeLessThan(4000);
+  });
 });
 
 describe('proxies', () => {

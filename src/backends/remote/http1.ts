@@ -156,6 +156,8 @@ function connectTcp(host: string, port: number, timeoutMs: number, track: (s: ne
     const s = net.connect({ host, port });
     track(s);
     const timer = setTimeout(() => s.destroy(Object.assign(new Error('dial timeout'), { code: 'EDIALTIMEOUT' })), timeoutMs);
+    // Destroyed by the exchange's deadline while connecting: the dial timer must not keep us alive.
+    s.once('close', () => clearTimeout(timer));
     s.once('error', (e) => {
       clearTimeout(timer);
       reject(e);
