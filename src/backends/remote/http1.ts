@@ -197,11 +197,17 @@ function tunnel(s: net.Socket, hostPort: string, authorization: string | undefin
   });
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** Reads one HTTP/1.1 response as it arrives: 1xx heads skipped, body framed by Content-Length, chunks or close. */
 export class ResponseReader {
   /** A byte of the response has arrived (a close after it is "unexpected EOF", not "EOF"). */
   started = false;
-  private buffered: Buffer = Buffer.alloc(0);
+  private buffered: Buffer = EMPTY;
+  /** A head still arriving: its reads, their total size, and its last 3 bytes. */
+  private headParts: Buffer[] = [];
+  private headBytes = 0;
+  private headTail: Buffer = EMPTY;
   private status = 0;
   private headers: [string, string][] = [];
   private framing: 'head' | 'length' | 'chunked' | 'close' = 'head';
@@ -216,12 +222,24 @@ export class ResponseReader {
   push(d: Buffer): ExchangeResult | undefined {
     this.started = true;
     if (this.framing === 'head') {
-      this.buffered = this.buffered.length ? Buffer.concat([this.buffered, d]) : d;
+      // The head's end is looked for only where it can be, in this read or straddling the last one:
+      // joining every read to the ones before cost a server trickling a long head byte by byte
+      // quadratic time.
+      const probe = this.headTail.length ? Buffer.concat([this.headTail, d]) : d;
+      this.headParts.push(d);
+      this.headBytes += d.length;
+      if (probe.indexOf('\r\n\r\n') < 0) return this.awaitHead(probe);
+      this.buffered = this.headParts.length === 1 ? d : Buffer.concat(this.headParts);
+      this.headParts = [];
+      this.headBytes = 0;
+      this.headTail = EMPTY;
       for (;;) {
         const end = this.buffered.indexOf('\r\n\r\n');
         if (end < 0) {
-          if (this.buffered.length > MAX_HEAD) throw goTextError('net/http: server response headers exceeded 1048576 bytes; aborted');
-          return undefined;
+          // An interim (1xx) answer, and the start of the next head.
+          this.headParts = [this.buffered];
+          this.headBytes = this.buffered.length;
+          return this.awaitHead(this.buffered);
         }
         const rest = this.buffered.subarray(end + 4);
         const informational = this.parseHead(this.buffered.subarray(0, end).toString('latin1'));
@@ -229,7 +247,7 @@ export class ResponseReader {
         if (!informational) break;
       }
       d = this.buffered;
-      this.buffered = Buffer.alloc(0);
+      this.buffered = EMPTY;
       // parseHead has set the framing (TypeScript cannot see through the call).
       if ((this.framing as string) === 'length' && this.remaining === 0) return this.result();
     }
@@ -242,6 +260,13 @@ export class ResponseReader {
     if (this.framing === 'chunked') return this.chunks!.push(d) ? this.result(this.chunks!.body()) : undefined;
     if ((this.bodyBytes += d.length) > MAX_BODY) throw tooLarge();
     if (d.length) this.body.push(d);
+    return undefined;
+  }
+
+  /** Keeps what came of an unfinished head; refuses a head that would not end. */
+  private awaitHead(seen: Buffer): undefined {
+    if (this.headBytes > MAX_HEAD) throw goTextError('net/http: server response headers exceeded 1048576 bytes; aborted');
+    this.headTail = seen.subarray(Math.max(0, seen.length - 3));
     return undefined;
   }
 
