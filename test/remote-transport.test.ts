@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { cleanEnv, run } from './helpers.js';
 import { FakeKms } from './fake-kms.js';
 
@@ -190,6 +190,28 @@ describe('proxies', () => {
     expect(r.stderr).toMatch(/^ERROR: Post "http:\/\/kms\.proxied\.test:\d+\/\?.*": invalid proxy address in HTTP_PROXY\/http_proxy: a bad %-escape in its user name or password\n$/);
     expect(r.stderr).not.toContain('secret');
     expect(tunnels).toEqual([]);
+  });
+
+  test('a proxy whose answer to CONNECT never ends its head: refused at 1 MiB, not read until the timeout', async () => {
+    const endless = createNetServer((c) => {
+      c.on('error', () => {});
+      c.once('data', () => {
+        c.write('HTTP/1.1 200 Connection established\r\n');
+        const line = Buffer.from(`X-Pad: ${'p'.repeat(1000)}\r\n`.repeat(64));
+        const pump = () => {
+          while (!c.destroyed && c.write(line));
+        };
+        c.on('drain', pump);
+        pump();
+      });
+    });
+    await new Promise<void>((r) => endless.listen(0, '127.0.0.1', r));
+    try {
+      const r = await run(['kms', 'ListSecrets', '--endpoint', `kms.proxied.test:${fake.port}`, '--insecure'], { ...env(), HTTP_PROXY: `http://127.0.0.1:${(endless.address() as AddressInfo).port}` });
+      expect([r.code, r.stderr.replace(/^ERROR: Post "[^"]*": /, '')]).toEqual([1, 'malformed proxy response\n']);
+    } finally {
+      await new Promise((r) => endless.close(r));
+    }
   });
 
   test('NO_PROXY pattern matches: no tunnel (the name then fails to resolve)', async () => {

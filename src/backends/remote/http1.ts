@@ -181,9 +181,14 @@ function tunnel(s: net.Socket, hostPort: string, authorization: string | undefin
       s.off('close', onClose);
     };
     const onData = (d: Buffer) => {
+      const from = Math.max(0, head.length - 3);
       head += d.toString('latin1');
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) return;
+      const end = head.indexOf('\r\n\r\n', from);
+      if (end < 0) {
+        if (head.length <= MAX_HEAD) return;
+        stop();
+        return reject(goTextError('malformed proxy response'));
+      }
       stop();
       const status = /^HTTP\/1\.[01] (\d{3})(.*)/.exec(head);
       if (!status || status[1] !== '200') return reject(goTextError(status ? `${status[1]}${status[2]}` : 'malformed proxy response'));
