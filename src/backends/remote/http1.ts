@@ -323,7 +323,7 @@ export class ResponseReader {
 
 /** Decodes a chunked body as it arrives; trailers are read and dropped. */
 class ChunkedDecoder {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
   private parts: Buffer[] = [];
   /** Bytes of chunk data still to come; -1 while a size line (or, after the last chunk, a trailer) is awaited. */
   private left = -1;

@@ -81,30 +81,22 @@ export class RemoteBackend implements Backend {
     }
     return { params, headers };
   })();
-  /** The request headers by action and credential kind, built once each. */
-  private readonly headerSets = new Map<string, [string, string][]>();
-
+  /** The request headers of a call: the Go SDK's, then the environment's, then `--header` (which replaces). */
   private headersFor(action: string, sts: boolean): [string, string][] {
-    const key = `${sts ? 1 : 0}${action}`;
-    let all = this.headerSets.get(key);
-    if (!all) {
-      const { opts } = this;
-      const headers: [string, string][] = [
-        ['Accept-Encoding', 'identity'],
-        ['Content-Type', 'application/x-www-form-urlencoded'],
-        ['User-Agent', opts.userAgent],
-        ['x-acs-action', action],
-        ['x-acs-credentials-provider', sts ? 'static_sts' : 'static_ak'],
-        ['x-acs-version', opts.version],
-        ['x-sdk-client', 'golang/1.0.0'],
-        ['x-sdk-core-version', SDK_CORE_VERSION],
-        ['x-sdk-invoke-type', 'common'],
-        ...this.fromEnv.headers,
-      ];
-      all = mergeHeaders(headers, opts.headers);
-      this.headerSets.set(key, all);
-    }
-    return all;
+    const { opts } = this;
+    const headers: [string, string][] = [
+      ['Accept-Encoding', 'identity'],
+      ['Content-Type', 'application/x-www-form-urlencoded'],
+      ['User-Agent', opts.userAgent],
+      ['x-acs-action', action],
+      ['x-acs-credentials-provider', sts ? 'static_sts' : 'static_ak'],
+      ['x-acs-version', opts.version],
+      ['x-sdk-client', 'golang/1.0.0'],
+      ['x-sdk-core-version', SDK_CORE_VERSION],
+      ['x-sdk-invoke-type', 'common'],
+      ...this.fromEnv.headers,
+    ];
+    return mergeHeaders(headers, opts.headers);
   }
 
   /** Builds the signed request: fresh nonce and timestamp each time (every retry re-signs). */
