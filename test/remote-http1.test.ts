@@ -204,7 +204,7 @@ describe('answers cut short or malformed', () => {
 });
 
 describe('what is sent', () => {
-  test('Host first, the Go SDK headers, Connection: close and Content-Length: 0 for POST; nothing for GET', async () => {
+  test('Host first, the Go SDK headers and Content-Length: 0 for POST; nothing for GET; Connection: close only on a call that changes something', async () => {
     script = [HEAD(`Content-Length: ${Buffer.byteLength(BODY)}\r\n`) + BODY];
     await get();
     const lines = requests[0].split('\r\n');
@@ -220,7 +220,6 @@ describe('what is sent', () => {
       'x-sdk-client: golang/1.0.0',
       'x-sdk-core-version: 1.63.22',
       'x-sdk-invoke-type: common',
-      'Connection: close',
       'Content-Length: 0',
       '',
       '',
@@ -229,6 +228,11 @@ describe('what is sent', () => {
     await run(['kms', 'GetSecretValue', '--SecretName', 'db', '--method', 'GET', ...remote()], env());
     expect(requests[0]).toMatch(/^GET \/\?/);
     expect(requests[0]).not.toMatch(/Content-Length/i);
+    // A call that changes something is never sent on a connection another request used.
+    requests.length = 0;
+    await run(['kms', 'CreateSecret', '--SecretName', 'db', '--SecretData', 'v', '--VersionId', 'v1', ...remote()], env());
+    expect(requests[0]).toMatch(/^POST \/\?\S*Action=CreateSecret&/);
+    expect(requests[0].split('\r\n').slice(-4)).toEqual(['Connection: close', 'Content-Length: 0', '', '']);
   });
 
   test('a --header value with a line break is refused with Go\'s error, before anything is sent, and never echoed', async () => {
@@ -243,5 +247,99 @@ describe('what is sent', () => {
       expect(r.stderr).not.toMatch(/Injected|secret-part/);
     }
     expect(requests).toEqual([]);
+  });
+});
+
+describe('kept-alive connections (the fan-out of kms run, export and inject)', () => {
+  interface Behaviour {
+    /** Each answer waits this long. */
+    delayMs?: number;
+    /** A connection that brings a second request is closed without an answer (the server timed it out as we wrote). */
+    closeOnSecond?: boolean;
+    /** Bytes after each answer: the connection cannot be trusted with another. */
+    trailing?: string;
+    /** Each answer says Connection: close and the connection is closed. */
+    close?: boolean;
+  }
+
+  /** A raw HTTP/1.1 server that answers GetSecretValue for any name and counts connections and requests. */
+  async function keepAliveServer(b: Behaviour) {
+    const perConnection: number[] = [];
+    const srv = createServer((s) => {
+      const n = perConnection.push(0) - 1;
+      s.on('error', () => {});
+      let buf = '';
+      s.on('data', (d) => {
+        buf += d.toString('latin1');
+        for (let end = buf.indexOf('\r\n\r\n'); end >= 0; end = buf.indexOf('\r\n\r\n')) {
+          const head = buf.slice(0, end);
+          buf = buf.slice(end + 4);
+          perConnection[n]++;
+          if (b.closeOnSecond && perConnection[n] === 2) return void s.destroy();
+          const name = decodeURIComponent(/[?&]SecretName=([^& ]*)/.exec(head)![1]);
+          const body = JSON.stringify({ SecretName: name, VersionId: 'v1', SecretData: `value of ${name}`, SecretDataType: 'text', VersionStages: { VersionStage: ['ACSCurrent'] }, RequestId: 'r' });
+          const answer = HEAD(`Content-Length: ${Buffer.byteLength(body)}\r\n${b.close ? 'Connection: close\r\n' : ''}`) + body + (b.trailing ?? '');
+          setTimeout(() => {
+            if (s.destroyed) return;
+            s.write(answer);
+            if (b.close) s.end();
+          }, b.delayMs ?? 0);
+        }
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const p = (srv.address() as { port: number }).port;
+    const close = () => new Promise((r) => srv.close(r));
+    return { port: p, perConnection, close };
+  }
+
+  /** `kms export --format json` of N references against the server: the exit code, the values and the server's counts. */
+  async function exportMany(b: Behaviour, n: number) {
+    const srv = await keepAliveServer(b);
+    try {
+      const refs = Array.from({ length: n }, (_, i) => ['--env', `V${i}=kms://s${i}`]).flat();
+      const r = await run(['kms', 'export', '--format', 'json', ...refs, '--endpoint', `127.0.0.1:${srv.port}`, '--insecure', '--access-key-id', 'LTAI5tHttpTest', '--access-key-secret', 'http-test-secret', '--region', 'cn-hangzhou'], env());
+      return { ...r, connections: srv.perConnection.length, requests: srv.perConnection.reduce((a, x) => a + x, 0), perConnection: srv.perConnection };
+    } finally {
+      await srv.close();
+    }
+  }
+
+  const expected = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`V${i}`, `value of s${i}`]));
+
+  test('sixty references share connections: at most 32 are opened (the fetches in flight), and a connection carries several requests', async () => {
+    const r = await exportMany({}, 60);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(expected(60));
+    expect(r.requests).toBe(60);
+    expect(r.connections).toBeLessThanOrEqual(32);
+    expect(Math.max(...r.perConnection)).toBeGreaterThan(1);
+  });
+
+  test('a kept-alive connection closed under a request: the request is sent again on a new one, and nothing fails', async () => {
+    const r = await exportMany({ closeOnSecond: true }, 60);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(expected(60));
+    // Every connection was offered a second request and closed on it; each such request went out again.
+    expect(r.perConnection.every((k) => k <= 2)).toBe(true);
+    expect(r.requests).toBeGreaterThan(60);
+  });
+
+  test('bytes after an answer, or Connection: close, end the connection: every request gets its own', async () => {
+    for (const b of [{ trailing: 'HTTP/1.1 200 OK\r\n' }, { close: true }]) {
+      const r = await exportMany(b, 40);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual(expected(40));
+      expect(r.connections).toBe(40);
+      expect(r.perConnection.every((k) => k === 1)).toBe(true);
+    }
+  });
+
+  test('a slow endpoint (answers after 300 ms): waiting requests stop waiting for a connection and open their own, all at once', async () => {
+    const r = await exportMany({ delayMs: 300 }, 20);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(expected(20));
+    expect(r.connections).toBe(20);
   });
 });

@@ -13,7 +13,7 @@ import { parseReference, MalformedReference, type SecretRef } from '../delivery/
 import { NotFoundError, resolveAll, ValueError } from '../delivery/resolve.js';
 import { collectSources, resolveSources, type Variable } from '../delivery/sources.js';
 import { FORMATS, formatVariables, githubEnvEntries, githubMasks, type Format } from '../delivery/formats.js';
-import { Masker, maskStrings, MIN_MASKED_LENGTH } from '../delivery/mask.js';
+import { Masker, MaskPatterns, MIN_MASKED_LENGTH } from '../delivery/mask.js';
 import { parseTemplate, renderTemplate } from '../delivery/template.js';
 
 /** One of a command's own options. */
@@ -232,16 +232,18 @@ async function run(argv: string[], io: Io, host: PluginHost): Promise<number> {
     for (const v of vars) env[v.name] = v.value;
     let masking: { stdout: Masker; stderr: Masker } | undefined;
     if (!p.switches.has('no-masking')) {
-      const strings: string[] = [];
+      const values: string[] = [];
       for (const v of vars) {
         if (!v.secret) continue;
         if ([...v.value].length < MIN_MASKED_LENGTH) {
           if (v.value.length) io.err(`warning: the value of ${v.name} is shorter than ${MIN_MASKED_LENGTH} characters and is not masked\n`);
           continue;
         }
-        strings.push(...maskStrings(v.value));
+        values.push(v.value);
       }
-      masking = { stdout: new Masker(strings), stderr: new Masker(strings) };
+      // Built when CMD first writes, once for both streams.
+      const patterns = new MaskPatterns(values);
+      masking = { stdout: new Masker(patterns), stderr: new Masker(patterns) };
     }
     const [command, ...args] = p.rest;
     const { runChild } = await starter;

@@ -37,20 +37,46 @@ export function maskStrings(value: string): string[] {
   return [...out];
 }
 
-export class Masker {
-  /** Patterns by their first byte, longest first (leftmost-longest matching). */
-  private readonly byFirstByte = new Map<number, Buffer[]>();
-  private readonly replacement = Buffer.from(CONCEALED);
-  private pending: Buffer = Buffer.alloc(0);
+/**
+ * The patterns of a set of values, shared by the maskers of stdout and stderr and built on first use:
+ * a command that prints nothing (or only after a while) does not wait for them to start.
+ */
+export class MaskPatterns {
+  private built?: Map<number, Buffer[]>;
 
-  constructor(strings: string[]) {
-    const patterns = [...new Set(strings)].map((s) => Buffer.from(s, 'utf8')).filter((b) => b.length > 0);
+  constructor(private readonly values: string[]) {}
+
+  /** Patterns by their first byte, longest first (leftmost-longest matching). */
+  get byFirstByte(): Map<number, Buffer[]> {
+    if (this.built) return this.built;
+    const byFirstByte = new Map<number, Buffer[]>();
+    const strings = new Set<string>();
+    for (const v of this.values) for (const s of maskStrings(v)) strings.add(s);
+    const patterns = [...strings].map((s) => Buffer.from(s, 'utf8')).filter((b) => b.length > 0);
     patterns.sort((a, b) => b.length - a.length);
     for (const p of patterns) {
-      const list = this.byFirstByte.get(p[0]) ?? [];
+      const list = byFirstByte.get(p[0]) ?? [];
       list.push(p);
-      this.byFirstByte.set(p[0], list);
+      byFirstByte.set(p[0], list);
     }
+    return (this.built = byFirstByte);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class Masker {
+  private readonly patterns: MaskPatterns;
+  private readonly replacement = Buffer.from(CONCEALED);
+  private pending: Buffer = EMPTY;
+
+  /** `values`: the secret values themselves (their lines and escaped forms are added), or shared patterns. */
+  constructor(values: string[] | MaskPatterns) {
+    this.patterns = values instanceof MaskPatterns ? values : new MaskPatterns(values);
+  }
+
+  private get byFirstByte(): Map<number, Buffer[]> {
+    return this.patterns.byFirstByte;
   }
 
   /** Masks what can be decided now; keeps a possible start of a secret for the next chunk. */
@@ -62,7 +88,8 @@ export class Masker {
   /** The stream ended: whatever is held back cannot become a secret any more. */
   end(): Buffer {
     const buf = this.pending;
-    this.pending = Buffer.alloc(0);
+    if (!buf.length) return EMPTY;
+    this.pending = EMPTY;
     return this.scan(buf, true);
   }
 
@@ -91,9 +118,10 @@ export class Masker {
     let emitFrom = 0;
     let i = 0;
     const n = buf.length;
-    this.pending = Buffer.alloc(0);
+    this.pending = EMPTY;
+    const byFirstByte = this.byFirstByte;
     while (i < n) {
-      const candidates = this.byFirstByte.get(buf[i]);
+      const candidates = byFirstByte.get(buf[i]);
       if (!candidates) {
         i++;
         continue;

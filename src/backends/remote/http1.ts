@@ -1,7 +1,8 @@
-// A small HTTP/1.1 client for the remote backend's one-shot calls: one request per connection
-// (`Connection: close`), plain TCP or TLS, optionally through a CONNECT proxy. Written over node:net and
-// node:tls because node:http takes about 4 ms of every remote call's start-up to load, and its
-// per-request work is paid twenty times at once by `aliyun kms run` (docs/remote.md has the figures).
+// A small HTTP/1.1 client for the remote backend: plain TCP or TLS, optionally through a CONNECT proxy.
+// A request that changes nothing may go on a kept-alive connection (the fan-out of `aliyun kms run`,
+// see ConnectionPool); any other is alone on its connection (`Connection: close`). Written over
+// node:net and node:tls because node:http takes about 4 ms of every remote call's start-up to load,
+// and its per-request work is paid twenty times at once by `aliyun kms run` (docs/remote.md).
 // Failures are raised as Node error codes (ECONNREFUSED, TLS verification codes, ...) or as
 // `EGOTEXT` errors carrying Go's own wording; wire.ts turns both into the Go error texts.
 import * as net from 'node:net';
@@ -23,6 +24,11 @@ export interface Exchange {
   timeoutMs: number;
   skipVerify: boolean;
   proxy?: { host: string; port: number; authorization?: string };
+  /**
+   * The request changes nothing, so it may go on a connection an earlier request kept alive, and be
+   * sent once more on a new connection when that one turns out to have been closed under it.
+   */
+  reuse?: boolean;
 }
 
 export interface ExchangeResult {
@@ -55,16 +61,22 @@ const MAX_HEAD = 1 << 20;
 export const MAX_BODY = 64 << 20;
 const tooLarge = () => goTextError(`response body over ${MAX_BODY >> 20} MiB: not a KMS answer, aborted`);
 
+/** Header lists already checked: the remote backend reuses one list for all calls of an action. */
+const checkedHeaders = new WeakSet<readonly [string, string][]>();
+
 /** The request head and body: Host first, then the caller's headers, then what HTTP/1.1 framing needs. */
-export function requestBytes(x: Pick<Exchange, 'method' | 'hostHeader' | 'target' | 'headers' | 'body'>): string {
+export function requestBytes(x: Pick<Exchange, 'method' | 'hostHeader' | 'target' | 'headers' | 'body' | 'reuse'>): string {
   let head = `${x.method} ${x.target} HTTP/1.1\r\nHost: ${x.hostHeader}\r\n`;
+  const check = !checkedHeaders.has(x.headers);
   for (const [k, v] of x.headers) {
     // Go's wording; nothing is sent. A value is never echoed: it may be a token.
-    if (!TOKEN.test(k)) throw goRequestError(`net/http: invalid header field name ${JSON.stringify(k)}`);
-    if (BAD_VALUE.test(v)) throw goRequestError(`net/http: invalid header field value for ${JSON.stringify(k)}`);
+    if (check && !TOKEN.test(k)) throw goRequestError(`net/http: invalid header field name ${JSON.stringify(k)}`);
+    if (check && BAD_VALUE.test(v)) throw goRequestError(`net/http: invalid header field value for ${JSON.stringify(k)}`);
     head += `${k}: ${v}\r\n`;
   }
-  head += 'Connection: close\r\n';
+  checkedHeaders.add(x.headers);
+  // HTTP/1.1 keeps a connection by default (Go sends no Connection header at all).
+  if (!x.reuse) head += 'Connection: close\r\n';
   if (x.method !== 'GET' && x.method !== 'HEAD') head += `Content-Length: ${Buffer.byteLength(x.body)}\r\n`;
   return head + '\r\n' + x.body;
 }
@@ -78,21 +90,40 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
     } catch (e) {
       return reject(e);
     }
+    const pool = x.reuse ? ConnectionPool.for(x) : undefined;
+    /** Every socket this exchange made or took, destroyed when it ends (but the one kept alive). */
     const sockets: net.Socket[] = [];
+    const track = (s: net.Socket) => sockets.push(s);
     let settled = false;
-    const finish = (err: Error | null, res?: ExchangeResult) => {
+    /** This exchange counts as one of the pool's connections (from the moment it opens or takes one). */
+    let holding = false;
+    const finish = (err: Error | null, res?: ExchangeResult, keep?: net.Socket) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      for (const s of sockets) s.destroy();
+      for (const s of sockets) if (s !== keep) s.destroy();
+      if (pool && holding) {
+        if (keep) pool.giveBack(keep);
+        else pool.lost();
+      }
       if (err) reject(err);
       else resolve(res!);
     };
     const deadline = setTimeout(() => finish(new ExchangeTimeout('timeout')), x.timeoutMs);
-    const reader = new ResponseReader(x.method);
-    open(x, (s) => sockets.push(s)).then((s) => {
-      if (settled) return;
-      s.on('error', (e) => finish(e));
+    const attempt = (s: net.Socket, reused: boolean) => {
+      const reader = new ResponseReader(x.method);
+      // A kept-alive connection the server closed before answering (it may have closed it just as
+      // we wrote): the request is sent again, once, on a new connection.
+      const failed = (err: Error) => {
+        if (settled) return;
+        if (!reused || reader.started) return finish(err);
+        reused = false;
+        s.removeAllListeners('data').removeAllListeners('end').removeAllListeners('close');
+        s.on('error', () => {});
+        s.destroy();
+        open(x, track).then((fresh) => (settled ? undefined : attempt(fresh, false)), finish);
+      };
+      s.on('error', failed);
       s.on('data', (d: Buffer) => {
         let res: ExchangeResult | undefined;
         try {
@@ -100,19 +131,143 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
         } catch (e) {
           return finish(e as Error);
         }
-        if (res) finish(null, res);
+        if (res) finish(null, res, pool && reader.reusable ? s : undefined);
       });
       s.on('end', () => {
+        if (reused && !reader.started) return failed(goTextError('EOF'));
         try {
           finish(null, reader.end());
         } catch (e) {
           finish(e as Error);
         }
       });
-      s.on('close', () => finish(goTextError(reader.started ? 'unexpected EOF' : 'EOF')));
+      s.on('close', () => failed(goTextError(reader.started ? 'unexpected EOF' : 'EOF')));
       s.write(request);
-    }, finish);
+    };
+    if (!pool) {
+      open(x, track).then((s) => (settled ? undefined : attempt(s, false)), finish);
+      return;
+    }
+    pool.acquire(() => settled).then(
+      (idle) => {
+        holding = true;
+        if (idle) {
+          track(idle);
+          // Ended while waiting (the deadline): the connection goes back unused.
+          if (settled) return pool.giveBack(idle);
+          return attempt(idle, true);
+        }
+        if (settled) return pool.lost();
+        open(x, track).then((s) => (settled ? undefined : attempt(s, false)), finish);
+      },
+      () => {},
+    );
   });
+}
+
+/**
+ * Kept-alive connections to one place (scheme, address, proxy, verification). A request takes an idle
+ * one, or opens a new one while fewer than SIZE are open; beyond that it waits for one to come back.
+ * If none comes back for STALL_MS, every waiting request opens its own: so twenty GetSecretValue calls
+ * to a near endpoint share four connections (each new one costs both ends more than its request: a
+ * TCP, often a TLS, handshake), while to a far or slow one they all go out at once, STALL_MS later.
+ */
+class ConnectionPool {
+  static readonly SIZE = 4;
+  /** Longer than a near endpoint takes to answer the first request of a process that has just started. */
+  static readonly STALL_MS = 20;
+  private static readonly pools = new Map<string, ConnectionPool>();
+
+  static for(x: Exchange): ConnectionPool {
+    const p = x.proxy;
+    const key = [x.secure ? 'tls' : 'tcp', x.host, x.port, x.skipVerify ? 'noverify' : '', p ? `${p.host}:${p.port}:${p.authorization ?? ''}` : ''].join('\u0000');
+    let pool = this.pools.get(key);
+    if (!pool) this.pools.set(key, (pool = new ConnectionPool()));
+    return pool;
+  }
+
+  /** Connections counted against SIZE: in use, being opened, or idle. */
+  private open = 0;
+  private readonly idle: net.Socket[] = [];
+  /** Waiting requests, woken with a connection, with undefined (room for a new one) or null (stalled: open one anyway). */
+  private waiting: ((s: net.Socket | undefined | null) => void)[] = [];
+  private stall?: NodeJS.Timeout;
+
+  /**
+   * An idle connection (counted for the caller), or undefined: the caller may open a new one (counted
+   * for it already). `gone` says the caller stopped waiting.
+   */
+  async acquire(gone: () => boolean): Promise<net.Socket | undefined> {
+    for (;;) {
+      const s = this.takeIdle();
+      if (s) return s;
+      if (this.open < ConnectionPool.SIZE || gone()) break;
+      const handed = await new Promise<net.Socket | undefined | null>((resolve) => {
+        this.waiting.push(resolve);
+        if (!this.stall) this.watch();
+      });
+      if (handed) return handed;
+      if (handed === null) break;
+      // Woken because a connection was lost: there is room for a new one, or an idle one.
+    }
+    this.open++;
+    return undefined;
+  }
+
+  /** (Re)starts the stall clock while requests wait: a connection coming back is progress. */
+  private watch(): void {
+    clearTimeout(this.stall);
+    this.stall = undefined;
+    if (!this.waiting.length) return;
+    this.stall = setTimeout(() => {
+      this.stall = undefined;
+      const stalled = this.waiting;
+      this.waiting = [];
+      for (const wake of stalled) wake(null);
+    }, ConnectionPool.STALL_MS);
+  }
+
+  /** A connection whose response was read whole: to a waiting request, or kept idle (not keeping the process alive). */
+  giveBack(s: net.Socket): void {
+    s.removeAllListeners('data').removeAllListeners('end').removeAllListeners('close').removeAllListeners('error');
+    const next = this.waiting.shift();
+    if (next) {
+      this.watch();
+      return next(s);
+    }
+    // Idle: anything the server sends or does now ends the connection.
+    const drop = () => {
+      const i = this.idle.indexOf(s);
+      if (i < 0) return;
+      this.idle.splice(i, 1);
+      this.open--;
+      s.destroy();
+    };
+    s.on('data', drop).on('end', drop).on('close', drop).on('error', drop);
+    s.unref();
+    this.idle.push(s);
+  }
+
+  /** A connection counted for a request did not come back: room for a waiting request to open one. */
+  lost(): void {
+    this.open--;
+    const next = this.waiting.shift();
+    this.watch();
+    next?.(undefined);
+  }
+
+  private takeIdle(): net.Socket | undefined {
+    for (let s = this.idle.pop(); s; s = this.idle.pop()) {
+      s.removeAllListeners('data').removeAllListeners('end').removeAllListeners('close').removeAllListeners('error');
+      if (!s.destroyed && s.writable && s.readable) {
+        s.ref();
+        return s;
+      }
+      this.open--;
+      s.destroy();
+    }
+    return undefined;
+  }
 }
 
 /**
@@ -220,8 +375,17 @@ export class ResponseReader {
   private body: Buffer[] = [];
   private bodyBytes = 0;
   private chunks?: ChunkedDecoder;
+  /** HTTP/1.1 without `Connection: close`. */
+  private keepAlive = false;
+  /** Bytes arrived past the end of the response. */
+  private overflow = false;
 
   constructor(private readonly method: string) {}
+
+  /** The response ended on its own framing, with nothing after it, and the server keeps the connection. */
+  get reusable(): boolean {
+    return this.keepAlive && !this.overflow && this.framing !== 'close';
+  }
 
   /** Feeds bytes; returns the response once it is complete. */
   push(d: Buffer): ExchangeResult | undefined {
@@ -254,15 +418,23 @@ export class ResponseReader {
       d = this.buffered;
       this.buffered = EMPTY;
       // parseHead has set the framing (TypeScript cannot see through the call).
-      if ((this.framing as string) === 'length' && this.remaining === 0) return this.result();
+      if ((this.framing as string) === 'length' && this.remaining === 0) {
+        this.overflow = d.length > 0;
+        return this.result();
+      }
     }
     if (this.framing === 'length') {
+      if (d.length > this.remaining) this.overflow = true;
       const take = d.subarray(0, this.remaining);
       this.body.push(take);
       this.remaining -= take.length;
       return this.remaining === 0 ? this.result() : undefined;
     }
-    if (this.framing === 'chunked') return this.chunks!.push(d) ? this.result(this.chunks!.body()) : undefined;
+    if (this.framing === 'chunked') {
+      if (!this.chunks!.push(d)) return undefined;
+      this.overflow = this.chunks!.overflow;
+      return this.result(this.chunks!.body());
+    }
     if ((this.bodyBytes += d.length) > MAX_BODY) throw tooLarge();
     if (d.length) this.body.push(d);
     return undefined;
@@ -284,24 +456,33 @@ export class ResponseReader {
   /** Parses a head; returns true for an interim (1xx) response, which is skipped. */
   private parseHead(text: string): boolean {
     const lines = text.split('\r\n');
-    const m = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(lines[0]);
+    const m = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/.exec(lines[0]);
     if (!m) throw goTextError(`malformed HTTP response ${JSON.stringify(lines[0])}`);
-    const status = Number(m[1]);
+    const status = Number(m[2]);
     const headers: [string, string][] = [];
-    for (const line of lines.slice(1)) {
+    let te: string | undefined;
+    const lengths: string[] = [];
+    let close = false;
+    for (let n = 1; n < lines.length; n++) {
+      const line = lines[n];
       const i = line.indexOf(':');
       if (i <= 0 || !TOKEN.test(line.slice(0, i))) throw goTextError(`malformed MIME header line: ${line}`);
-      headers.push([line.slice(0, i).toLowerCase(), line.slice(i + 1).trim()]);
+      const name = line.slice(0, i).toLowerCase();
+      const value = line.slice(i + 1).trim();
+      headers.push([name, value]);
+      // What frames the body and whether the connection stays: the last Transfer-Encoding counts.
+      if (name === 'transfer-encoding') te = value.toLowerCase();
+      else if (name === 'content-length') lengths.push(value);
+      else if (name === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(value)) close = true;
     }
     if (status >= 100 && status < 200 && status !== 101) return true;
     this.status = status;
     this.headers = headers;
-    const te = headers.filter(([k]) => k === 'transfer-encoding').map(([, v]) => v.toLowerCase());
-    const lengths = headers.filter(([k]) => k === 'content-length').map(([, v]) => v);
+    this.keepAlive = m[1] === '1' && !close;
     if (this.method === 'HEAD' || status === 204 || status === 304) {
       this.framing = 'length';
       this.remaining = 0;
-    } else if (te.length && te[te.length - 1].split(',').pop()!.trim() === 'chunked') {
+    } else if (te !== undefined && te.split(',').pop()!.trim() === 'chunked') {
       this.framing = 'chunked';
       this.chunks = new ChunkedDecoder();
     } else if (lengths.length) {
@@ -369,5 +550,10 @@ class ChunkedDecoder {
 
   body(): Buffer {
     return Buffer.concat(this.parts);
+  }
+
+  /** Bytes arrived after the last chunk's trailers. */
+  get overflow(): boolean {
+    return this.pending.length > 0;
   }
 }

@@ -47,6 +47,9 @@ export interface SignedCall {
   stringToSign: string;
 }
 
+/** KMS names the calls that change nothing Get…, List… and Describe…: only they may share a connection. */
+const READ_ONLY = /^(Get|List|Describe)[A-Z]/;
+
 export class RemoteBackend implements Backend {
   readonly name = 'remote' as const;
   private creds?: Promise<Credentials>;
@@ -81,8 +84,18 @@ export class RemoteBackend implements Backend {
     }
     return { params, headers };
   })();
+  /** Header lists by action and credential kind: the twenty calls of `kms run` share one (and its validation, in http1.ts). */
+  private readonly headerLists = new Map<string, readonly [string, string][]>();
+
   /** The request headers of a call: the Go SDK's, then the environment's, then `--header` (which replaces). */
   private headersFor(action: string, sts: boolean): [string, string][] {
+    const key = `${sts ? 'sts' : 'ak'}\u0000${action}`;
+    let list = this.headerLists.get(key);
+    if (!list) this.headerLists.set(key, (list = this.buildHeaders(action, sts)));
+    return list as [string, string][];
+  }
+
+  private buildHeaders(action: string, sts: boolean): [string, string][] {
     const { opts } = this;
     const headers: [string, string][] = [
       ['Accept-Encoding', 'identity'],
@@ -110,7 +123,7 @@ export class RemoteBackend implements Backend {
     const base = this.headersFor(c.action, !!creds.securityToken);
     const all = extraHeaders.length ? mergeHeaders(base, extraHeaders) : base;
     return {
-      wire: { method: opts.method, scheme: opts.scheme, host: opts.host, query: goEncodeValues(query), headers: all, body: '' },
+      wire: { method: opts.method, scheme: opts.scheme, host: opts.host, query: goEncodeValues(query), headers: all, body: '', reuse: READ_ONLY.test(c.action) },
       stringToSign,
     };
   }
