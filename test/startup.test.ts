@@ -29,7 +29,8 @@ async function loaded(args: string[], env: Record<string, string>): Promise<stri
   return line!.slice(7).split(' ');
 }
 
-const HEAVY = ['child_process', 'http', 'https', 'http2', 'tls', 'zlib', 'worker_threads', 'readline'];
+// perf_hooks: the `performance` global loads it on first use (about 1 ms).
+const HEAVY = ['child_process', 'http', 'https', 'http2', 'tls', 'zlib', 'worker_threads', 'readline', 'perf_hooks'];
 
 test('a local GetSecretValue loads none of the heavy modules', async () => {
   const mods = await loaded(['kms', 'GetSecretValue', '--SecretName', 'db'], sb.env);
@@ -44,4 +45,14 @@ test('a remote get over http loads net, not node:http, https or child_process', 
   const mods = await loaded(['kms', 'get', 'db', ...remote], env);
   expect(mods).toContain('net');
   expect(mods.filter((m) => HEAVY.includes(m))).toEqual([]);
+});
+
+test('kms run with more references than kept-alive connections loads child_process, and no other heavy module', async () => {
+  for (let i = 0; i < 6; i++) expect((await sb.run('kms', 'CreateSecret', '--SecretName', `run${i}`, '--SecretData', `run-value-${i}`, '--VersionId', 'v1')).code).toBe(0);
+  const remote = ['--endpoint', `127.0.0.1:${server.port}`, '--insecure', '--access-key-id', AK, '--access-key-secret', SK, '--region', 'cn-hangzhou'];
+  const env = { ...sb.env };
+  delete env.ALIYUN_KMS_BACKEND;
+  const refs = Array.from({ length: 6 }, (_, i) => ['--env', `V${i}=kms://run${i}`]).flat();
+  const mods = await loaded(['kms', 'run', ...remote, ...refs, '--', 'true'], env);
+  expect(mods.filter((m) => HEAVY.includes(m))).toEqual(['child_process']);
 });

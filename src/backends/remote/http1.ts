@@ -214,17 +214,30 @@ class ConnectionPool {
     return undefined;
   }
 
-  /** (Re)starts the stall clock while requests wait: a connection coming back is progress. */
+  /** When a connection last came back (or the first request started waiting). */
+  private progressAt = 0;
+
+  /**
+   * Restarts the stall clock while requests wait: a connection coming back is progress. One timer,
+   * moved on only when it fires early (twenty answers would otherwise cancel and set twenty).
+   */
   private watch(): void {
-    clearTimeout(this.stall);
-    this.stall = undefined;
-    if (!this.waiting.length) return;
-    this.stall = setTimeout(() => {
-      this.stall = undefined;
-      const stalled = this.waiting;
-      this.waiting = [];
-      for (const wake of stalled) wake(null);
-    }, ConnectionPool.STALL_MS);
+    this.progressAt = Date.now();
+    if (this.stall || !this.waiting.length) return;
+    const check = (after: number) => {
+      this.stall = setTimeout(() => {
+        this.stall = undefined;
+        if (!this.waiting.length) return;
+        const quiet = Date.now() - this.progressAt;
+        if (quiet < ConnectionPool.STALL_MS) return check(ConnectionPool.STALL_MS - quiet);
+        const stalled = this.waiting;
+        this.waiting = [];
+        for (const wake of stalled) wake(null);
+      }, after);
+      // The waiting requests' own deadlines keep the process alive; this timer must not outlast them.
+      this.stall.unref();
+    };
+    check(ConnectionPool.STALL_MS);
   }
 
   /** A connection whose response was read whole: to a waiting request, or kept idle (not keeping the process alive). */
@@ -358,6 +371,7 @@ function tunnel(s: net.Socket, hostPort: string, authorization: string | undefin
 }
 
 const EMPTY = Buffer.alloc(0);
+const HEAD_END = Buffer.from('\r\n\r\n');
 
 /** Reads one HTTP/1.1 response as it arrives: 1xx heads skipped, body framed by Content-Length, chunks or close. */
 export class ResponseReader {
@@ -397,13 +411,17 @@ export class ResponseReader {
       const probe = this.headTail.length ? Buffer.concat([this.headTail, d]) : d;
       this.headParts.push(d);
       this.headBytes += d.length;
-      if (probe.indexOf('\r\n\r\n') < 0) return this.awaitHead(probe);
+      const found = probe.indexOf(HEAD_END);
+      if (found < 0) return this.awaitHead(probe);
+      // The usual case, a head that came in one read: where it ends is known already.
+      let known = probe === d && this.headParts.length === 1 ? found : -1;
       this.buffered = this.headParts.length === 1 ? d : Buffer.concat(this.headParts);
       this.headParts = [];
       this.headBytes = 0;
       this.headTail = EMPTY;
       for (;;) {
-        const end = this.buffered.indexOf('\r\n\r\n');
+        const end = known >= 0 ? known : this.buffered.indexOf(HEAD_END);
+        known = -1;
         if (end < 0) {
           // An interim (1xx) answer, and the start of the next head.
           this.headParts = [this.buffered];
@@ -497,7 +515,7 @@ export class ResponseReader {
     return false;
   }
 
-  private result(body: Buffer = Buffer.concat(this.body)): ExchangeResult {
+  private result(body: Buffer = this.body.length === 1 ? this.body[0] : Buffer.concat(this.body)): ExchangeResult {
     return { status: this.status, headers: this.headers, body };
   }
 }
