@@ -45,6 +45,20 @@ describe('https', () => {
     expect(r.code).toBe(0);
     expect(fake.kmsRequests()[0].signatureOk).toBe(true);
   });
+
+  test('kms export of six references over https: each on its own TLS connection (Connection: close), every value right', async () => {
+    const tlsArgs = ['--endpoint', fake.endpoint, '--skip-secure-verify'];
+    for (let i = 0; i < 6; i++) expect((await run(['kms', 'CreateSecret', '--SecretName', `tls${i}`, '--SecretData', `tls value ${i}`, '--VersionId', 'v1', ...tlsArgs], env())).code).toBe(0);
+    fake.requests.length = 0;
+    const refs = Array.from({ length: 6 }, (_, i) => ['--env', `V${i}=kms://tls${i}`]).flat();
+    const r = await run(['kms', 'export', '--format', 'json', ...refs, ...tlsArgs], env());
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`V${i}`, `tls value ${i}`])));
+    const gets = fake.kmsRequests().filter((q) => q.params.Action === 'GetSecretValue');
+    expect(gets).toHaveLength(6);
+    expect(gets.every((q) => q.headers.connection === 'close')).toBe(true);
+  });
 });
 
 describe('connect timeout', () => {

@@ -1,6 +1,7 @@
 // A small HTTP/1.1 client for the remote backend: plain TCP or TLS, optionally through a CONNECT proxy.
-// A request that changes nothing may go on a kept-alive connection (the fan-out of `aliyun kms run`,
-// see ConnectionPool); any other is alone on its connection (`Connection: close`). Written over
+// A request that changes nothing may go on a kept-alive plain connection (the fan-out of `aliyun kms
+// run` to an endpoint such as `aliyun kms serve`, see ConnectionPool); any other is alone on its
+// connection (`Connection: close`). Written over
 // node:net and node:tls because node:http takes about 4 ms of every remote call's start-up to load,
 // and its per-request work is paid twenty times at once by `aliyun kms run` (docs/remote.md).
 // Failures are raised as Node error codes (ECONNREFUSED, TLS verification codes, ...) or as
@@ -25,8 +26,8 @@ export interface Exchange {
   skipVerify: boolean;
   proxy?: { host: string; port: number; authorization?: string };
   /**
-   * The request changes nothing, so it may go on a connection an earlier request kept alive, and be
-   * sent once more on a new connection when that one turns out to have been closed under it.
+   * The request changes nothing, so it may go on a plain connection an earlier request kept alive,
+   * and be sent once more on a new connection when that one turns out to have been closed under it.
    */
   reuse?: boolean;
 }
@@ -84,13 +85,15 @@ export function requestBytes(x: Pick<Exchange, 'method' | 'hostHeader' | 'target
 /** Sends one request and reads its response. Rejects with a Node-coded error, an EGOTEXT error or ExchangeTimeout. */
 export function exchange(x: Exchange): Promise<ExchangeResult> {
   return new Promise((resolve, reject) => {
+    // Plain connections only: a TLS handshake takes our own thread longer than a pool's wait for a
+    // connection to come back (measured: 20 requests to a near TLS endpoint waited, then opened 20).
+    const pool = x.reuse && !x.secure ? ConnectionPool.for(x) : undefined;
     let request: string;
     try {
-      request = requestBytes(x);
+      request = requestBytes({ ...x, reuse: !!pool });
     } catch (e) {
       return reject(e);
     }
-    const pool = x.reuse ? ConnectionPool.for(x) : undefined;
     /** Every socket this exchange made or took, destroyed when it ends (but the one kept alive). */
     const sockets: net.Socket[] = [];
     const track = (s: net.Socket) => sockets.push(s);
@@ -118,13 +121,13 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
         if (settled) return;
         if (!reused || reader.started) return finish(err);
         reused = false;
-        s.removeAllListeners('data').removeAllListeners('end').removeAllListeners('close');
-        s.on('error', () => {});
+        listen(s).on('error', () => {});
         s.destroy();
         open(x, track).then((fresh) => (settled ? undefined : attempt(fresh, false)), finish);
       };
-      s.on('error', failed);
-      s.on('data', (d: Buffer) => {
+      const on = listen(s);
+      on.on('error', failed);
+      on.on('data', (d: Buffer) => {
         let res: ExchangeResult | undefined;
         try {
           res = reader.push(d);
@@ -133,7 +136,7 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
         }
         if (res) finish(null, res, pool && reader.reusable ? s : undefined);
       });
-      s.on('end', () => {
+      on.on('end', () => {
         if (reused && !reader.started) return failed(goTextError('EOF'));
         try {
           finish(null, reader.end());
@@ -141,7 +144,7 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
           finish(e as Error);
         }
       });
-      s.on('close', () => failed(goTextError(reader.started ? 'unexpected EOF' : 'EOF')));
+      on.on('close', () => failed(goTextError(reader.started ? 'unexpected EOF' : 'EOF')));
       s.write(request);
     };
     if (!pool) {
@@ -158,7 +161,12 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
           return attempt(idle, true);
         }
         if (settled) return pool.lost();
-        open(x, track).then((s) => (settled ? undefined : attempt(s, false)), finish);
+        open(x, track).then((s) => {
+          // A connection made is progress too: the first answers can come only after it, and on a
+          // CLI that has just started, making it takes a good part of the wait.
+          pool.progress();
+          if (!settled) attempt(s, false);
+        }, finish);
       },
       () => {},
     );
@@ -166,16 +174,53 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
 }
 
 /**
- * Kept-alive connections to one place (scheme, address, proxy, verification). A request takes an idle
- * one, or opens a new one while fewer than SIZE are open; beyond that it waits for one to come back.
- * If none comes back for STALL_MS, every waiting request opens its own: so twenty GetSecretValue calls
- * to a near endpoint share four connections (each new one costs both ends more than its request: a
- * TCP, often a TLS, handshake), while to a far or slow one they all go out at once, STALL_MS later.
+ * The listeners of whoever uses a socket now (an exchange, or the pool while it is idle), removed
+ * together when it changes hands. Never removeAllListeners: Node's sockets listen to their own events
+ * (a TLS socket whose own listeners were removed fails its next write with EBADF).
+ */
+class Listeners {
+  private readonly added: [string, (...args: any[]) => void][] = [];
+  constructor(private readonly socket: net.Socket) {}
+  on(event: string, fn: (...args: any[]) => void): this {
+    this.socket.on(event, fn);
+    this.added.push([event, fn]);
+    return this;
+  }
+  remove(): void {
+    for (const [event, fn] of this.added) this.socket.off(event, fn);
+    this.added.length = 0;
+  }
+}
+const owners = new WeakMap<net.Socket, Listeners>();
+
+/** The socket's listeners for a new user; the previous user's are removed. */
+function listen(s: net.Socket): Listeners {
+  unlisten(s);
+  const l = new Listeners(s);
+  owners.set(s, l);
+  return l;
+}
+
+function unlisten(s: net.Socket): void {
+  owners.get(s)?.remove();
+  owners.delete(s);
+}
+
+/**
+ * Kept-alive plain connections to one place (address, proxy). A request takes an idle one, or opens a
+ * new one while fewer than SIZE are open; beyond that it waits for one to come back. If no connection
+ * comes back or gets ready for STALL_MS, every waiting request opens its own: so twenty GetSecretValue
+ * calls to a near endpoint (`aliyun kms serve`) share four connections (a new connection costs both
+ * ends more than its request), while to a far or slow one they all go out at once, STALL_MS later.
  */
 class ConnectionPool {
   static readonly SIZE = 4;
-  /** Longer than a near endpoint takes to answer the first request of a process that has just started. */
-  static readonly STALL_MS = 20;
+  /**
+   * Longer than a near endpoint takes to answer once its connections are ready, in a process that has
+   * just started; short, because a slow endpoint pays it once (20 references to a server answering
+   * after 30 ms: 120 ms, 107 without a pool, 128 with 20 ms here, which gained nothing near).
+   */
+  static readonly STALL_MS = 10;
   private static readonly pools = new Map<string, ConnectionPool>();
 
   static for(x: Exchange): ConnectionPool {
@@ -214,8 +259,13 @@ class ConnectionPool {
     return undefined;
   }
 
-  /** When a connection last came back (or the first request started waiting). */
+  /** When a connection last came back or was made (or the first request started waiting). */
   private progressAt = 0;
+
+  /** A connection of this pool is ready: waiting requests wait on. */
+  progress(): void {
+    this.progressAt = Date.now();
+  }
 
   /**
    * Restarts the stall clock while requests wait: a connection coming back is progress. One timer,
@@ -242,7 +292,7 @@ class ConnectionPool {
 
   /** A connection whose response was read whole: to a waiting request, or kept idle (not keeping the process alive). */
   giveBack(s: net.Socket): void {
-    s.removeAllListeners('data').removeAllListeners('end').removeAllListeners('close').removeAllListeners('error');
+    unlisten(s);
     const next = this.waiting.shift();
     if (next) {
       this.watch();
@@ -256,7 +306,7 @@ class ConnectionPool {
       this.open--;
       s.destroy();
     };
-    s.on('data', drop).on('end', drop).on('close', drop).on('error', drop);
+    listen(s).on('data', drop).on('end', drop).on('close', drop).on('error', drop);
     s.unref();
     this.idle.push(s);
   }
@@ -271,7 +321,7 @@ class ConnectionPool {
 
   private takeIdle(): net.Socket | undefined {
     for (let s = this.idle.pop(); s; s = this.idle.pop()) {
-      s.removeAllListeners('data').removeAllListeners('end').removeAllListeners('close').removeAllListeners('error');
+      unlisten(s);
       if (!s.destroyed && s.writable && s.readable) {
         s.ref();
         return s;
@@ -326,13 +376,14 @@ function connectTcp(host: string, port: number, timeoutMs: number, track: (s: ne
     const timer = setTimeout(() => s.destroy(Object.assign(new Error('dial timeout'), { code: 'EDIALTIMEOUT' })), timeoutMs);
     // Destroyed by the exchange's deadline while connecting: the dial timer must not keep us alive.
     s.once('close', () => clearTimeout(timer));
-    s.once('error', (e) => {
+    const failed = (e: Error) => {
       clearTimeout(timer);
       reject(e);
-    });
+    };
+    s.once('error', failed);
     s.once('connect', () => {
       clearTimeout(timer);
-      s.removeAllListeners('error');
+      s.off('error', failed);
       resolve(s);
     });
   });
