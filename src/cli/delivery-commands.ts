@@ -219,7 +219,10 @@ async function run(argv: string[], io: Io, host: PluginHost): Promise<number> {
     const p = parseCommand(spec, argv);
     if (p.help) return io.out(helpText(spec)), 0;
     if (!p.rest || p.rest.length === 0) throw new CliError(`no command after -- (${spec.usage})`, 2);
-    const sources = collectSources(list(p, 'env'), list(p, 'env-file'), process.env);
+    // One copy of our environment (each read of process.env asks the C library): scanned for
+    // references here, and CMD's environment below.
+    const environment: NodeJS.ProcessEnv = { ...process.env };
+    const sources = collectSources(list(p, 'env'), list(p, 'env-file'), environment);
     const { backend, region } = await host.chooseBackend(rootArgs(host, p.root));
     const fetching = resolveSources(sources, backend, region);
     // What starting CMD needs (node:child_process alone takes about 3 ms to load) is loaded while the
@@ -228,7 +231,7 @@ async function run(argv: string[], io: Io, host: PluginHost): Promise<number> {
     // Awaited below only when the values came; a failed fetch must not leave it unhandled.
     starter.catch(() => {});
     const vars = await fetching;
-    const env: NodeJS.ProcessEnv = { ...process.env };
+    const env = environment;
     for (const v of vars) env[v.name] = v.value;
     let masking: { stdout: Masker; stderr: Masker } | undefined;
     if (!p.switches.has('no-masking')) {
