@@ -260,11 +260,16 @@ describe('kept-alive connections (the fan-out of kms run, export and inject)', (
     trailing?: string;
     /** Each answer says Connection: close and the connection is closed. */
     close?: boolean;
+    /** Each answer chunked and with a Content-Length as well (a smuggling pattern: never reused). */
+    chunkedWithLength?: boolean;
+    /** A copy of each answer follows it a moment later, unasked. */
+    stray?: boolean;
   }
 
   /** A raw HTTP/1.1 server that answers GetSecretValue for any name and counts connections and requests. */
   async function keepAliveServer(b: Behaviour) {
     const perConnection: number[] = [];
+    const nonces: string[] = [];
     const srv = createServer((s) => {
       const n = perConnection.push(0) - 1;
       s.on('error', () => {});
@@ -275,14 +280,18 @@ describe('kept-alive connections (the fan-out of kms run, export and inject)', (
           const head = buf.slice(0, end);
           buf = buf.slice(end + 4);
           perConnection[n]++;
+          nonces.push(/[?&]SignatureNonce=([^& ]*)/.exec(head)![1]);
           if (b.closeOnSecond && perConnection[n] === 2) return void s.destroy();
           const name = decodeURIComponent(/[?&]SecretName=([^& ]*)/.exec(head)![1]);
           const body = JSON.stringify({ SecretName: name, VersionId: 'v1', SecretData: `value of ${name}`, SecretDataType: 'text', VersionStages: { VersionStage: ['ACSCurrent'] }, RequestId: 'r' });
-          const answer = HEAD(`Content-Length: ${Buffer.byteLength(body)}\r\n${b.close ? 'Connection: close\r\n' : ''}`) + body + (b.trailing ?? '');
+          const answer = b.chunkedWithLength
+            ? HEAD(`Transfer-Encoding: chunked\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`) + chunked(body, [7])
+            : HEAD(`Content-Length: ${Buffer.byteLength(body)}\r\n${b.close ? 'Connection: close\r\n' : ''}`) + body + (b.trailing ?? '');
           setTimeout(() => {
             if (s.destroyed) return;
             s.write(answer);
             if (b.close) s.end();
+            if (b.stray) setImmediate(() => s.destroyed || s.write(answer));
           }, b.delayMs ?? 0);
         }
       });
@@ -290,7 +299,7 @@ describe('kept-alive connections (the fan-out of kms run, export and inject)', (
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const p = (srv.address() as { port: number }).port;
     const close = () => new Promise((r) => srv.close(r));
-    return { port: p, perConnection, close };
+    return { port: p, perConnection, nonces, close };
   }
 
   /** `kms export --format json` of N references against the server: the exit code, the values and the server's counts. */
@@ -299,7 +308,7 @@ describe('kept-alive connections (the fan-out of kms run, export and inject)', (
     try {
       const refs = Array.from({ length: n }, (_, i) => ['--env', `V${i}=kms://s${i}`]).flat();
       const r = await run(['kms', 'export', '--format', 'json', ...refs, '--endpoint', `127.0.0.1:${srv.port}`, '--insecure', '--access-key-id', 'LTAI5tHttpTest', '--access-key-secret', 'http-test-secret', '--region', 'cn-hangzhou'], env());
-      return { ...r, connections: srv.perConnection.length, requests: srv.perConnection.reduce((a, x) => a + x, 0), perConnection: srv.perConnection };
+      return { ...r, connections: srv.perConnection.length, requests: srv.perConnection.reduce((a, x) => a + x, 0), perConnection: srv.perConnection, nonces: srv.nonces };
     } finally {
       await srv.close();
     }
@@ -321,13 +330,28 @@ describe('kept-alive connections (the fan-out of kms run, export and inject)', (
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(expected(60));
-    // Every connection was offered a second request and closed on it; each such request went out again.
+    // Every connection was offered a second request and closed on it; each such request went out again,
+    // signed anew: the server may have recorded the first nonce.
     expect(r.perConnection.every((k) => k <= 2)).toBe(true);
     expect(r.requests).toBeGreaterThan(60);
+    expect(new Set(r.nonces).size).toBe(r.nonces.length);
   });
 
-  test('bytes after an answer, or Connection: close, end the connection: every request gets its own', async () => {
-    for (const b of [{ trailing: 'HTTP/1.1 200 OK\r\n' }, { close: true }]) {
+  test('an answer nobody asked for, arriving on a kept-alive connection, never puts a value in another variable', async () => {
+    for (let round = 0; round < 3; round++) {
+      const r = await exportMany({ stray: true }, 30);
+      if (r.code === 0) expect(JSON.parse(r.stdout)).toEqual(expected(30));
+      else {
+        // The stray answer was read as the next request's: refused, nothing printed, no value named.
+        expect(r.code).toBe(1);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(/^ERROR: kms:\/\/s\d+: the answer to GetSecretValue is for another secret \("s\d+"\); nothing was used\n$/);
+      }
+    }
+  });
+
+  test('bytes after an answer, Connection: close, or chunks with a Content-Length end the connection: every request gets its own', async () => {
+    for (const b of [{ trailing: 'HTTP/1.1 200 OK\r\n' }, { close: true }, { chunkedWithLength: true }]) {
       const r = await exportMany(b, 40);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual(expected(40));

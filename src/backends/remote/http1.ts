@@ -30,6 +30,8 @@ export interface Exchange {
    * and be sent once more on a new connection when that one turns out to have been closed under it.
    */
   reuse?: boolean;
+  /** Never an idle connection (the retry after a StaleConnection). */
+  fresh?: boolean;
 }
 
 export interface ExchangeResult {
@@ -44,6 +46,11 @@ export const goTextError = (message: string) => Object.assign(new Error(message)
 
 /** A request Go would refuse to send (a bad header): not worth a retry. */
 const goRequestError = (message: string) => Object.assign(new Error(message), { code: 'EGOREQUEST' });
+
+/** A reused connection turned out closed before any byte of the answer: send again on a new one. */
+export class StaleConnection extends Error {
+  readonly code = 'ESTALECONNECTION';
+}
 
 /** The client's deadline passed; wire.ts words it as Go's Client.Timeout. */
 export class ExchangeTimeout extends Error {
@@ -116,14 +123,12 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
     const attempt = (s: net.Socket, reused: boolean) => {
       const reader = new ResponseReader(x.method);
       // A kept-alive connection the server closed before answering (it may have closed it just as
-      // we wrote): the request is sent again, once, on a new connection.
+      // we wrote): the caller sends the request again, signed anew (the server may have seen its
+      // nonce), on a new connection (Exchange.fresh).
       const failed = (err: Error) => {
         if (settled) return;
         if (!reused || reader.started) return finish(err);
-        reused = false;
-        listen(s).on('error', () => {});
-        s.destroy();
-        open(x, track).then((fresh) => (settled ? undefined : attempt(fresh, false)), finish);
+        finish(new StaleConnection('the kept-alive connection was closed before the answer'));
       };
       const on = listen(s);
       on.on('error', failed);
@@ -151,7 +156,7 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
       open(x, track).then((s) => (settled ? undefined : attempt(s, false)), finish);
       return;
     }
-    pool.acquire(() => settled).then(
+    pool.acquire(() => settled, !!x.fresh).then(
       (idle) => {
         holding = true;
         if (idle) {
@@ -242,8 +247,9 @@ class ConnectionPool {
    * An idle connection (counted for the caller), or undefined: the caller may open a new one (counted
    * for it already). `gone` says the caller stopped waiting.
    */
-  async acquire(gone: () => boolean): Promise<net.Socket | undefined> {
+  async acquire(gone: () => boolean, fresh = false): Promise<net.Socket | undefined> {
     for (;;) {
+      if (fresh) break;
       const s = this.takeIdle();
       if (s) return s;
       if (this.open < ConnectionPool.SIZE || gone()) break;
@@ -547,7 +553,10 @@ export class ResponseReader {
     if (status >= 100 && status < 200 && status !== 101) return true;
     this.status = status;
     this.headers = headers;
-    this.keepAlive = m[1] === '1' && !close;
+    // Framing a server may not mean the way we read it (RFC 9112 §6.3: a Transfer-Encoding other than
+    // chunked last, or with a Content-Length, is a smuggling risk) leaves the connection unused after.
+    const doubtful = status === 101 || (te !== undefined && (lengths.length > 0 || te.split(',').pop()!.trim() !== 'chunked'));
+    this.keepAlive = m[1] === '1' && !close && !doubtful;
     if (this.method === 'HEAD' || status === 204 || status === 304) {
       this.framing = 'length';
       this.remaining = 0;

@@ -149,13 +149,21 @@ export class RemoteBackend implements Backend {
     let retries = 0;
     let throttled = 0;
     let extra: [string, string][] = [];
+    let fresh = false;
     for (;;) {
       const { wire, stringToSign } = await this.sign(c, extra);
+      if (fresh) wire.fresh = true;
       let res: WireResponse;
       try {
         res = await send(wire, opts.http);
       } catch (e) {
         if (!(e instanceof TransportError)) throw e;
+        // The server closed a kept-alive connection as we used it (its idle timeout): once, signed
+        // anew, on a new connection; not one of the --retry-count retries (Go's Transport does the same).
+        if (e.stale && !fresh) {
+          fresh = true;
+          continue;
+        }
         if (e.retryable && retries < opts.retryCount) {
           retries++;
           continue;

@@ -2,7 +2,7 @@
 // sends them (aliyun-cli-behavior.md §7.2), sent by http1.ts under the CLI's connect and read
 // timeouts, and transport failures turned into the Go error texts of §4.5 (with secrets redacted).
 import { randomBytes } from 'node:crypto';
-import { exchange, ExchangeTimeout } from './http1.js';
+import { exchange, ExchangeTimeout, StaleConnection } from './http1.js';
 import { stringToSignV1, hmacSha1Base64 } from '../../core/signature.js';
 
 export interface Credentials {
@@ -33,6 +33,8 @@ export interface WireRequest {
   body: string;
   /** The call changes nothing: it may share a kept-alive connection (http1.ts Exchange.reuse). */
   reuse?: boolean;
+  /** Not on an idle kept-alive connection (the retry after a stale one). */
+  fresh?: boolean;
 }
 
 export interface WireResponse {
@@ -144,6 +146,8 @@ export class TransportError extends Error {
     readonly retryable: boolean,
     /** Read timeout (Client.Timeout) rather than a dial failure: picks the retry-exhausted sentence. */
     readonly readTimeout = false,
+    /** A kept-alive connection closed under the request before any answer: sent again at once on a new one. */
+    readonly stale = false,
   ) {
     super(detail);
   }
@@ -281,6 +285,7 @@ export async function send(r: WireRequest, opts: HttpOptions): Promise<WireRespo
       target: route.pathname + search,
       headers: r.headers,
       reuse: r.reuse,
+      fresh: r.fresh,
       body: r.method === 'GET' ? '' : r.body,
       connectTimeoutMs: opts.connectTimeoutMs,
       timeoutMs: opts.readTimeoutMs,
@@ -290,6 +295,7 @@ export async function send(r: WireRequest, opts: HttpOptions): Promise<WireRespo
     return { status: res.status, headers: res.headers, text: res.body.toString('utf8') };
   } catch (e: any) {
     if (e instanceof ExchangeTimeout) throw new TransportError('context deadline exceeded (Client.Timeout exceeded while awaiting headers)', true, true);
+    if (e instanceof StaleConnection) throw new TransportError('EOF', true, false, true);
     throw goCause(e?.code, r, String(e?.message ?? e));
   }
 }
