@@ -231,8 +231,7 @@ async function run(argv: string[], io: Io, host: PluginHost): Promise<number> {
     // Awaited below only when the values came; a failed fetch must not leave it unhandled.
     starter.catch(() => {});
     const vars = await fetching;
-    const env = environment;
-    for (const v of vars) env[v.name] = v.value;
+    for (const v of vars) environment[v.name] = v.value;
     let masking: { stdout: Masker; stderr: Masker } | undefined;
     if (!p.switches.has('no-masking')) {
       const values: string[] = [];
@@ -250,7 +249,7 @@ async function run(argv: string[], io: Io, host: PluginHost): Promise<number> {
     }
     const [command, ...args] = p.rest;
     const { runChild } = await starter;
-    const result = await runChild(command, args, env, masking);
+    const result = await runChild(command, args, environment, masking);
     if (result.startError) io.err(`ERROR: ${result.startError}\n`);
     return result.code;
   });

@@ -3,7 +3,7 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /** POP percent-encoding: RFC 3986 unreserved kept, everything else %XY upper-case, space → %20. */
-const UNRESERVED = /^[A-Za-z0-9_.~-]*$/;
+export const UNRESERVED = /^[A-Za-z0-9_.~-]*$/;
 export function popEncode(s: string): string {
   // Most names and many values need no encoding (the server verifies every request: keep it cheap).
   if (UNRESERVED.test(s)) return s;

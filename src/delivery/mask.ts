@@ -66,14 +66,10 @@ export class MaskPatterns {
 const EMPTY = Buffer.alloc(0);
 
 export class Masker {
-  private readonly patterns: MaskPatterns;
   private readonly replacement = Buffer.from(CONCEALED);
   private pending: Buffer = EMPTY;
 
-  /** `values`: the secret values themselves (their lines and escaped forms are added), or shared patterns. */
-  constructor(values: string[] | MaskPatterns) {
-    this.patterns = values instanceof MaskPatterns ? values : new MaskPatterns(values);
-  }
+  constructor(private readonly patterns: MaskPatterns) {}
 
   private get byFirstByte(): Map<number, Buffer[]> {
     return this.patterns.byFirstByte;

@@ -12,6 +12,8 @@ export interface SecretRef {
   secretName: string;
   /** The ARN's region, which the call goes to; undefined: the region in force. */
   region?: string;
+  /** The name inside an ARN (an answer may name the secret so). */
+  arnName?: string;
   versionStage?: string;
   versionId?: string;
   /** Path into a JSON secret (`#db.host` → ['db', 'host']); undefined: the whole value. */
@@ -58,6 +60,7 @@ export function parseReference(text: string, bare = false): SecretRef {
     if (!m) throw new MalformedReference(`malformed reference '${text}': a secret ARN is acs:kms:REGION:ACCOUNT:secret/NAME`);
     ref.secretName = decoded;
     ref.region = m[1];
+    ref.arnName = m[3];
   } else {
     ref.secretName = decode(rest, 'secret name', text);
     if (ref.secretName === '') throw new MalformedReference(`malformed reference '${text}': the secret name is empty`);

@@ -61,7 +61,7 @@ async function fetchValue(backend: Backend, ref: SecretRef, region: string): Pro
   // An answer is used only for the secret it names: a value must never land in another variable,
   // whatever an endpoint (or a connection carrying a stray answer) sends. An ARN may come back as the name.
   const named = body.SecretName;
-  if (typeof named === 'string' && named !== ref.secretName && named !== ref.secretName.replace(/^acs:kms:[^:]*:[^:]*:secret\//, ''))
+  if (typeof named === 'string' && named !== ref.secretName && named !== ref.arnName)
     throw new Error(`${ref.text}: the answer to GetSecretValue is for another secret (${JSON.stringify(named)}); nothing was used`);
   if (ref.versionId !== undefined && typeof body.VersionId === 'string' && body.VersionId !== ref.versionId)
     throw new Error(`${ref.text}: the answer to GetSecretValue is for another version (${JSON.stringify(body.VersionId)}); nothing was used`);

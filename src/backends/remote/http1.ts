@@ -212,7 +212,7 @@ function unlisten(s: net.Socket): void {
 }
 
 /**
- * Kept-alive plain connections to one place (address, proxy). A request takes an idle one, or opens a
+ * Kept-alive plain connections to one place (address and proxy). A request takes an idle one, or opens a
  * new one while fewer than SIZE are open; beyond that it waits for one to come back. If no connection
  * comes back or gets ready for STALL_MS, every waiting request opens its own: so twenty GetSecretValue
  * calls to a near endpoint (`aliyun kms serve`) share four connections (a new connection costs both
@@ -230,7 +230,7 @@ class ConnectionPool {
 
   static for(x: Exchange): ConnectionPool {
     const p = x.proxy;
-    const key = [x.secure ? 'tls' : 'tcp', x.host, x.port, x.skipVerify ? 'noverify' : '', p ? `${p.host}:${p.port}:${p.authorization ?? ''}` : ''].join('\u0000');
+    const key = [x.host, x.port, p ? `${p.host}:${p.port}:${p.authorization ?? ''}` : ''].join('\u0000');
     let pool = this.pools.get(key);
     if (!pool) this.pools.set(key, (pool = new ConnectionPool()));
     return pool;

@@ -3,7 +3,7 @@
 // timeouts, and transport failures turned into the Go error texts of §4.5 (with secrets redacted).
 import { randomBytes } from 'node:crypto';
 import { exchange, ExchangeTimeout, StaleConnection } from './http1.js';
-import { stringToSignV1, hmacSha1Base64 } from '../../core/signature.js';
+import { stringToSignV1, hmacSha1Base64, UNRESERVED } from '../../core/signature.js';
 
 export interface Credentials {
   accessKeyId: string;
@@ -43,8 +43,6 @@ export interface WireResponse {
   headers: [string, string][];
   text: string;
 }
-
-const UNRESERVED = /^[A-Za-z0-9_.~-]*$/;
 
 /** Go's url.QueryEscape: unreserved kept, space → `+`, everything else %XX upper-case. */
 export function goQueryEscape(s: string): string {
