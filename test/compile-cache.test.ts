@@ -96,3 +96,35 @@ test('a rebuilt bundle gets a new cache and its old one is removed; another inst
   expect(second).not.toContain(first[0]);
   expect(second.filter((f) => both.includes(f))).toHaveLength(1);
 });
+
+test('a call of another kind rewrites the cache with the code of both; known kinds rewrite nothing; at most 12 kinds', async () => {
+  const chosen = join(sb.root, 'kinds');
+  const env = { ...sb.env, ALIYUN_KMS_COMPILE_CACHE: chosen };
+  const dir = folderIn(chosen);
+  const main = () => files(dir).find((f) => f.startsWith('aliyun.cjs-'))!;
+  const state = () => {
+    const f = join(dir, main());
+    const bytes = readFileSync(f);
+    // The first line names the format, the second the kinds of call the cache holds.
+    return { ino: statSync(f).ino, size: bytes.length, kinds: bytes.toString('latin1').split('\n')[1].split('\t') };
+  };
+  expect(await get(env)).toEqual(OK);
+  const first = state();
+  expect(first.kinds).toEqual(['kms GetSecretValue']);
+  expect(await run(['kms', 'get', 'db'], env)).toEqual({ code: 0, stdout: 'cached-value', stderr: '' });
+  const second = state();
+  expect(second.kinds).toEqual(['kms GetSecretValue', 'kms get']);
+  expect(second.ino).not.toBe(first.ino);
+  // V8 wrote the functions it had read from the cache and the ones `get` compiled.
+  expect(second.size).toBeGreaterThan(first.size);
+  expect(await get(env)).toEqual(OK);
+  expect(await run(['kms', 'get', 'db'], env)).toEqual({ code: 0, stdout: 'cached-value', stderr: '' });
+  expect(state()).toEqual(second);
+  // Ten more kinds (failing calls count too), then no more rewrites.
+  for (let i = 0; i < 11; i++) expect((await run(['kms', `NoSuchApi${i}`], env)).code).not.toBe(0);
+  const full = state();
+  expect(full.kinds).toHaveLength(12);
+  expect(full.kinds.slice(-1)).toEqual(['kms NoSuchApi9']);
+  expect(await run(['kms', 'DescribeSecret', '--SecretName', 'db', '--cli-query', 'SecretName'], env)).toEqual({ code: 0, stdout: '"db"\n', stderr: '' });
+  expect(state()).toEqual(full);
+});

@@ -12,7 +12,10 @@
 //   time and inode (V8 itself checks only the source's length); V8 rejects a cache from other flags,
 //   which is then rewritten.
 // - Written at exit by the first call that ran without one, with the functions that call compiled,
-//   atomically (a temporary file renamed). Any failure only means compiling as without a cache.
+//   atomically (a temporary file renamed), and rewritten by the first call of each other kind (its
+//   first words, e.g. `kms run`; at most MAX_KINDS), which compiled functions the cache did not hold:
+//   V8 writes the ones it read and the new ones together. Any failure only means compiling as
+//   without a cache.
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Module } from 'node:module';
 import { basename, dirname, join, sep } from 'node:path';
@@ -52,6 +55,34 @@ export function cacheFolder(env: NodeJS.ProcessEnv = process.env): string | unde
   }
 }
 
+/** The kinds of call a cache may be rewritten for: a long-used install stops rewriting. */
+const MAX_KINDS = 12;
+/** A cache file: this line, the kinds of call it holds (tab-separated) and a newline, then V8's data. */
+const MAGIC = 'aliyun-kms-cli code cache 2\n';
+
+/**
+ * The kind of this call, for the cache: its first two words (`kms get`, `kms GetSecretValue`,
+ * `configure`). A guess (a flag's value may count as a word): a wrong one costs one rewrite.
+ */
+export function callKind(argv: string[]): string {
+  const words = argv.slice(2).filter((w) => /^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(w));
+  return words.slice(0, 2).join(' ') || '-';
+}
+
+/** A cache file's kinds and V8 data; undefined when missing or not in this format. */
+function readCache(file: string): { kinds: string[]; data: Buffer } | undefined {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (buf.toString('latin1', 0, MAGIC.length) !== MAGIC) return undefined;
+  const end = buf.indexOf(0x0a, MAGIC.length);
+  if (end < 0) return undefined;
+  return { kinds: buf.toString('latin1', MAGIC.length, end).split('\t'), data: buf.subarray(end + 1) };
+}
+
 /** 8 hex digits naming a path (FNV-1a; node:crypto is not loaded this early). */
 function pathTag(path: string): string {
   let h = 0x811c9dc5;
@@ -68,7 +99,8 @@ export function install(distDir: string): boolean {
   const prefix = distDir.endsWith(sep) ? distDir : distDir + sep;
   // Named by the install too: two installs of the CLI used in turn must not remove each other's cache.
   const install = pathTag(prefix);
-  const unwritten: { script: Script; file: string; stem: string; filename: string; content: string }[] = [];
+  const unwritten: { script: Script; file: string; stem: string; filename: string; content: string; kinds: string[] }[] = [];
+  const kind = callKind(process.argv);
   const cacheFileOf = (filename: string) => {
     const st = statSync(filename);
     return join(folder, `${basename(filename)}-${install}-${st.size}-${st.ino}-${String(st.mtimeMs).replace('.', '_')}.v8`);
@@ -81,14 +113,11 @@ export function install(distDir: string): boolean {
     } catch {
       return original.call(this, content, filename);
     }
-    let cachedData: Buffer | undefined;
-    try {
-      cachedData = readFileSync(file);
-    } catch {
-      cachedData = undefined;
-    }
-    const script = new Script(M.wrap(content), { filename, cachedData });
-    if (!cachedData || script.cachedDataRejected) unwritten.push({ script, file, stem: `${basename(filename)}-${install}-`, filename, content });
+    const cached = readCache(file);
+    const script = new Script(M.wrap(content), { filename, cachedData: cached?.data });
+    const kinds = !cached || script.cachedDataRejected ? [] : cached.kinds;
+    if (!kinds.includes(kind) && (kinds.length === 0 || kinds.length < MAX_KINDS))
+      unwritten.push({ script, file, stem: `${basename(filename)}-${install}-`, filename, content, kinds: [...kinds, kind] });
     const mod = this;
     const require = Object.assign((id: string) => mod.require(id), {
       resolve: (request: string, options?: unknown) => M._resolveFilename(request, mod, false, options),
@@ -101,13 +130,13 @@ export function install(distDir: string): boolean {
     return wrapper.call(mod.exports, mod.exports, require, mod, filename, dirname(filename));
   };
   process.once('exit', () => {
-    for (const { script, file, stem, filename, content } of unwritten) {
+    for (const { script, file, stem, filename, content, kinds } of unwritten) {
       try {
         // The bundle replaced while this call ran (an upgrade): its name could then stand for code
         // this call did not compile, and V8 would not notice a change that keeps the length.
         if (cacheFileOf(filename) !== file || readFileSync(filename, 'utf8') !== content) continue;
         const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+        writeFileSync(tmp, Buffer.concat([Buffer.from(MAGIC + kinds.join('\t') + '\n', 'latin1'), script.createCachedData()]), { mode: 0o600 });
         renameSync(tmp, file);
         // Caches of earlier builds of the same bundle are dead weight.
         for (const old of readdirSync(folder)) if (old.startsWith(stem) && old.endsWith('.v8') && join(folder, old) !== file) rmSync(join(folder, old), { force: true });

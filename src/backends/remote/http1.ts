@@ -69,22 +69,25 @@ const MAX_HEAD = 1 << 20;
 export const MAX_BODY = 64 << 20;
 const tooLarge = () => goTextError(`response body over ${MAX_BODY >> 20} MiB: not a KMS answer, aborted`);
 
-/** Header lists already checked: the remote backend reuses one list for all calls of an action. */
-const checkedHeaders = new WeakSet<readonly [string, string][]>();
+/** The header lines of a list, checked once: the remote backend reuses one list for all calls of an action. */
+const headerLines = new WeakMap<readonly [string, string][], string>();
 
 /** The request head and body: Host first, then the caller's headers, then what HTTP/1.1 framing needs. */
-export function requestBytes(x: Pick<Exchange, 'method' | 'hostHeader' | 'target' | 'headers' | 'body' | 'reuse'>): string {
-  let head = `${x.method} ${x.target} HTTP/1.1\r\nHost: ${x.hostHeader}\r\n`;
-  const check = !checkedHeaders.has(x.headers);
-  for (const [k, v] of x.headers) {
-    // Go's wording; nothing is sent. A value is never echoed: it may be a token.
-    if (check && !TOKEN.test(k)) throw goRequestError(`net/http: invalid header field name ${JSON.stringify(k)}`);
-    if (check && BAD_VALUE.test(v)) throw goRequestError(`net/http: invalid header field value for ${JSON.stringify(k)}`);
-    head += `${k}: ${v}\r\n`;
+export function requestBytes(x: Pick<Exchange, 'method' | 'hostHeader' | 'target' | 'headers' | 'body'>, keepAlive: boolean): string {
+  let lines = headerLines.get(x.headers);
+  if (lines === undefined) {
+    lines = '';
+    for (const [k, v] of x.headers) {
+      // Go's wording; nothing is sent. A value is never echoed: it may be a token.
+      if (!TOKEN.test(k)) throw goRequestError(`net/http: invalid header field name ${JSON.stringify(k)}`);
+      if (BAD_VALUE.test(v)) throw goRequestError(`net/http: invalid header field value for ${JSON.stringify(k)}`);
+      lines += `${k}: ${v}\r\n`;
+    }
+    headerLines.set(x.headers, lines);
   }
-  checkedHeaders.add(x.headers);
+  let head = `${x.method} ${x.target} HTTP/1.1\r\nHost: ${x.hostHeader}\r\n${lines}`;
   // HTTP/1.1 keeps a connection by default (Go sends no Connection header at all).
-  if (!x.reuse) head += 'Connection: close\r\n';
+  if (!keepAlive) head += 'Connection: close\r\n';
   if (x.method !== 'GET' && x.method !== 'HEAD') head += `Content-Length: ${Buffer.byteLength(x.body)}\r\n`;
   return head + '\r\n' + x.body;
 }
@@ -97,7 +100,7 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
     const pool = x.reuse && !x.secure ? ConnectionPool.for(x) : undefined;
     let request: string;
     try {
-      request = requestBytes({ ...x, reuse: !!pool });
+      request = requestBytes(x, !!pool);
     } catch (e) {
       return reject(e);
     }
@@ -107,11 +110,11 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
     let settled = false;
     /** This exchange counts as one of the pool's connections (from the moment it opens or takes one). */
     let holding = false;
-    const finish = (err: Error | null, res?: ExchangeResult, keep?: net.Socket) => {
+    const finish = (err: Error | null, res?: ExchangeResult, keep?: Connection) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      for (const s of sockets) if (s !== keep) s.destroy();
+      for (const s of sockets) if (s !== keep?.socket) s.destroy();
       if (pool && holding) {
         if (keep) pool.giveBack(keep);
         else pool.lost();
@@ -120,7 +123,7 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
       else resolve(res!);
     };
     const deadline = setTimeout(() => finish(new ExchangeTimeout('timeout')), x.timeoutMs);
-    const attempt = (s: net.Socket, reused: boolean) => {
+    const attempt = (c: Connection, reused: boolean) => {
       const reader = new ResponseReader(x.method);
       // A kept-alive connection the server closed before answering (it may have closed it just as
       // we wrote): the caller sends the request again, signed anew (the server may have seen its
@@ -130,37 +133,38 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
         if (!reused || reader.started) return finish(err);
         finish(new StaleConnection('the kept-alive connection was closed before the answer'));
       };
-      const on = listen(s);
-      on.on('error', failed);
-      on.on('data', (d: Buffer) => {
-        let res: ExchangeResult | undefined;
-        try {
-          res = reader.push(d);
-        } catch (e) {
-          return finish(e as Error);
-        }
-        if (res) finish(null, res, pool && reader.reusable ? s : undefined);
-      });
-      on.on('end', () => {
-        if (reused && !reader.started) return failed(goTextError('EOF'));
-        try {
-          finish(null, reader.end());
-        } catch (e) {
-          finish(e as Error);
-        }
-      });
-      on.on('close', () => failed(goTextError(reader.started ? 'unexpected EOF' : 'EOF')));
-      s.write(request);
+      c.user = {
+        data(d: Buffer) {
+          let res: ExchangeResult | undefined;
+          try {
+            res = reader.push(d);
+          } catch (e) {
+            return finish(e as Error);
+          }
+          if (res) finish(null, res, pool && reader.reusable ? c : undefined);
+        },
+        end() {
+          if (reused && !reader.started) return failed(goTextError('EOF'));
+          try {
+            finish(null, reader.end());
+          } catch (e) {
+            finish(e as Error);
+          }
+        },
+        close: () => failed(goTextError(reader.started ? 'unexpected EOF' : 'EOF')),
+        error: failed,
+      };
+      c.socket.write(request);
     };
     if (!pool) {
-      open(x, track).then((s) => (settled ? undefined : attempt(s, false)), finish);
+      open(x, track).then((s) => (settled ? undefined : attempt(new Connection(s), false)), finish);
       return;
     }
     pool.acquire(() => settled, !!x.fresh).then(
       (idle) => {
         holding = true;
         if (idle) {
-          track(idle);
+          track(idle.socket);
           // Ended while waiting (the deadline): the connection goes back unused.
           if (settled) return pool.giveBack(idle);
           return attempt(idle, true);
@@ -170,7 +174,7 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
           // A connection made is progress too: the first answers can come only after it, and on a
           // CLI that has just started, making it takes a good part of the wait.
           pool.progress();
-          if (!settled) attempt(s, false);
+          if (!settled) attempt(new Connection(s), false);
         }, finish);
       },
       () => {},
@@ -178,37 +182,29 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
   });
 }
 
+/** Where a connection's events go: the exchange using it, or its pool while it is idle. */
+interface ConnectionUser {
+  data(d: Buffer): void;
+  end(): void;
+  close(): void;
+  error(e: Error): void;
+}
+
 /**
- * The listeners of whoever uses a socket now (an exchange, or the pool while it is idle), removed
- * together when it changes hands. Never removeAllListeners: Node's sockets listen to their own events
- * (a TLS socket whose own listeners were removed fails its next write with EBADF).
+ * A connected socket whose listeners are added once and pass its events to its current user: a
+ * kept-alive connection changes hands without listeners added and removed per request (adding a
+ * 'data' listener also restarts a socket's flow). Never removeAllListeners: Node's sockets listen to
+ * their own events (a TLS socket whose own listeners were removed fails its next write with EBADF).
  */
-class Listeners {
-  private readonly added: [string, (...args: any[]) => void][] = [];
-  constructor(private readonly socket: net.Socket) {}
-  on(event: string, fn: (...args: any[]) => void): this {
-    this.socket.on(event, fn);
-    this.added.push([event, fn]);
-    return this;
+class Connection {
+  /** Undefined between users: events then are dropped (a write to a closed socket fails the next user). */
+  user?: ConnectionUser;
+  constructor(readonly socket: net.Socket) {
+    socket.on('data', (d: Buffer) => this.user?.data(d));
+    socket.on('end', () => this.user?.end());
+    socket.on('close', () => this.user?.close());
+    socket.on('error', (e: Error) => this.user?.error(e));
   }
-  remove(): void {
-    for (const [event, fn] of this.added) this.socket.off(event, fn);
-    this.added.length = 0;
-  }
-}
-const owners = new WeakMap<net.Socket, Listeners>();
-
-/** The socket's listeners for a new user; the previous user's are removed. */
-function listen(s: net.Socket): Listeners {
-  unlisten(s);
-  const l = new Listeners(s);
-  owners.set(s, l);
-  return l;
-}
-
-function unlisten(s: net.Socket): void {
-  owners.get(s)?.remove();
-  owners.delete(s);
 }
 
 /**
@@ -238,22 +234,22 @@ class ConnectionPool {
 
   /** Connections counted against SIZE: in use, being opened, or idle. */
   private open = 0;
-  private readonly idle: net.Socket[] = [];
+  private readonly idle: Connection[] = [];
   /** Waiting requests, woken with a connection, with undefined (room for a new one) or null (stalled: open one anyway). */
-  private waiting: ((s: net.Socket | undefined | null) => void)[] = [];
+  private waiting: ((c: Connection | undefined | null) => void)[] = [];
   private stall?: NodeJS.Timeout;
 
   /**
    * An idle connection (counted for the caller), or undefined: the caller may open a new one (counted
    * for it already). `gone` says the caller stopped waiting.
    */
-  async acquire(gone: () => boolean, fresh = false): Promise<net.Socket | undefined> {
+  async acquire(gone: () => boolean, fresh = false): Promise<Connection | undefined> {
     for (;;) {
       if (fresh) break;
-      const s = this.takeIdle();
-      if (s) return s;
+      const c = this.takeIdle();
+      if (c) return c;
       if (this.open < ConnectionPool.SIZE || gone()) break;
-      const handed = await new Promise<net.Socket | undefined | null>((resolve) => {
+      const handed = await new Promise<Connection | undefined | null>((resolve) => {
         this.waiting.push(resolve);
         if (!this.stall) this.watch();
       });
@@ -297,24 +293,24 @@ class ConnectionPool {
   }
 
   /** A connection whose response was read whole: to a waiting request, or kept idle (not keeping the process alive). */
-  giveBack(s: net.Socket): void {
-    unlisten(s);
+  giveBack(c: Connection): void {
+    c.user = undefined;
     const next = this.waiting.shift();
     if (next) {
       this.watch();
-      return next(s);
+      return next(c);
     }
     // Idle: anything the server sends or does now ends the connection.
     const drop = () => {
-      const i = this.idle.indexOf(s);
+      const i = this.idle.indexOf(c);
       if (i < 0) return;
       this.idle.splice(i, 1);
       this.open--;
-      s.destroy();
+      c.socket.destroy();
     };
-    listen(s).on('data', drop).on('end', drop).on('close', drop).on('error', drop);
-    s.unref();
-    this.idle.push(s);
+    c.user = { data: drop, end: drop, close: drop, error: drop };
+    c.socket.unref();
+    this.idle.push(c);
   }
 
   /** A connection counted for a request did not come back: room for a waiting request to open one. */
@@ -325,12 +321,13 @@ class ConnectionPool {
     next?.(undefined);
   }
 
-  private takeIdle(): net.Socket | undefined {
-    for (let s = this.idle.pop(); s; s = this.idle.pop()) {
-      unlisten(s);
+  private takeIdle(): Connection | undefined {
+    for (let c = this.idle.pop(); c; c = this.idle.pop()) {
+      c.user = undefined;
+      const s = c.socket;
       if (!s.destroyed && s.writable && s.readable) {
         s.ref();
-        return s;
+        return c;
       }
       this.open--;
       s.destroy();
