@@ -128,3 +128,14 @@ test('a call of another kind rewrites the cache with the code of both; known kin
   expect(await run(['kms', 'DescribeSecret', '--SecretName', 'db', '--cli-query', 'SecretName'], env)).toEqual({ code: 0, stdout: '"db"\n', stderr: '' });
   expect(state()).toEqual(full);
 });
+
+test('the kind of a call is the words before its first flag: never a flag value', async () => {
+  const chosen = join(sb.root, 'kind-flag');
+  const env = { ...sb.env, ALIYUN_KMS_COMPILE_CACHE: chosen };
+  // Another region of the local store, where db does not exist: a failed call writes the cache too.
+  expect((await run(['--region', 'xq-kindtest-9', 'kms', 'GetSecretValue', '--SecretName', 'db'], env)).stderr).toContain('ErrorCode: Forbidden.ResourceNotFound');
+  const dir = folderIn(chosen);
+  const text = readFileSync(join(dir, files(dir).find((f) => f.startsWith('aliyun.cjs-'))!)).toString('latin1');
+  expect(text.split('\n')[1]).toBe('-');
+  expect(text).not.toContain('xq-kindtest-9');
+});

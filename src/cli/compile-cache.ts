@@ -61,12 +61,17 @@ const MAX_KINDS = 12;
 const MAGIC = 'aliyun-kms-cli code cache 2\n';
 
 /**
- * The kind of this call, for the cache: its first two words (`kms get`, `kms GetSecretValue`,
- * `configure`). A guess (a flag's value may count as a word): a wrong one costs one rewrite.
+ * The kind of this call, for the cache: the words before its first flag, at most two (`kms get`,
+ * `kms GetSecretValue`, `configure`; `-` when it starts with a flag). Never a flag's value: the file
+ * must not hold a key passed as one. A guess: a wrong one costs one rewrite.
  */
 export function callKind(argv: string[]): string {
-  const words = argv.slice(2).filter((w) => /^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(w));
-  return words.slice(0, 2).join(' ') || '-';
+  const words: string[] = [];
+  for (const w of argv.slice(2, 4)) {
+    if (!/^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(w)) break;
+    words.push(w);
+  }
+  return words.join(' ') || '-';
 }
 
 /** A cache file's kinds and V8 data; undefined when missing or not in this format. */
@@ -116,7 +121,7 @@ export function install(distDir: string): boolean {
     const cached = readCache(file);
     const script = new Script(M.wrap(content), { filename, cachedData: cached?.data });
     const kinds = !cached || script.cachedDataRejected ? [] : cached.kinds;
-    if (!kinds.includes(kind) && (kinds.length === 0 || kinds.length < MAX_KINDS))
+    if (!kinds.includes(kind) && kinds.length < MAX_KINDS)
       unwritten.push({ script, file, stem: `${basename(filename)}-${install}-`, filename, content, kinds: [...kinds, kind] });
     const mod = this;
     const require = Object.assign((id: string) => mod.require(id), {

@@ -154,7 +154,10 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
         close: () => failed(goTextError(reader.started ? 'unexpected EOF' : 'EOF')),
         error: failed,
       };
-      c.socket.write(request);
+      // A socket destroyed while it had no user (its events were dropped) emits no error on a write:
+      // the write's own callback reports it.
+      if (c.socket.destroyed) return failed(goTextError('EOF'));
+      c.socket.write(request, (e) => e && failed(e));
     };
     if (!pool) {
       open(x, track).then((s) => (settled ? undefined : attempt(new Connection(s), false)), finish);
