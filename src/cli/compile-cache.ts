@@ -65,7 +65,7 @@ const MAGIC = 'aliyun-kms-cli code cache 2\n';
  * `kms GetSecretValue`, `configure`; `-` when it starts with a flag). Never a flag's value: the file
  * must not hold a key passed as one. A guess: a wrong one costs one rewrite.
  */
-export function callKind(argv: string[]): string {
+function callKind(argv: string[]): string {
   const words: string[] = [];
   for (const w of argv.slice(2, 4)) {
     if (!/^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(w)) break;

@@ -27,44 +27,12 @@ export type JsonValue =
 
 export class JsonSyntaxError extends Error {}
 
-const HAS_NUMBER = Symbol('has a number');
-
-/** JSON.parse's value as parseLossless gives it (objects without a prototype), or HAS_NUMBER. */
-function withoutNumbers(v: unknown): JsonValue | typeof HAS_NUMBER {
-  if (typeof v !== 'object' || v === null) return typeof v === 'number' ? HAS_NUMBER : (v as JsonValue);
-  if (Array.isArray(v)) {
-    const out: JsonValue[] = [];
-    for (const x of v) {
-      const y = withoutNumbers(x);
-      if (y === HAS_NUMBER) return HAS_NUMBER;
-      out.push(y);
-    }
-    return out;
-  }
-  const out: Record<string, JsonValue> = Object.create(null);
-  for (const k of Object.keys(v)) {
-    const y = withoutNumbers((v as Record<string, unknown>)[k]);
-    if (y === HAS_NUMBER) return HAS_NUMBER;
-    out[k] = y;
-  }
-  return out;
-}
-
 /**
  * Parses the first JSON value of `text` (leading white space allowed, anything after the value
  * ignored, as Go's Decoder does; `strict`: refused, as json.Unmarshal does). Numbers become
  * JsonNumber; duplicate keys: the last one wins.
  */
 export function parseLossless(text: string, strict = false): JsonValue {
-  // Most answers hold no number (twenty GetSecretValue answers for `kms run`): the engine's parser,
-  // its objects copied into ours (no prototype). A number, or text it refuses, takes the long way.
-  let fast: JsonValue | typeof HAS_NUMBER;
-  try {
-    fast = withoutNumbers(JSON.parse(text));
-  } catch {
-    fast = HAS_NUMBER; // not JSON to the engine either (or nested too deep to copy): ours says why
-  }
-  if (fast !== HAS_NUMBER) return fast;
   let i = 0;
   const n = text.length;
   const ws = () => {

@@ -20,12 +20,10 @@ function popEncodeTwice(s: string): string {
  * `popEncode(k)=popEncode(v)`, joined by `&`), built in one pass: a canonical pair holds only
  * unreserved characters, `%XY`, `=` and `&`, so encoding it again turns `%` into `%25`, `=` into
  * `%3D` and `&` into `%26` (the server verifies every request with this: keep it cheap). The
- * default sort compares UTF-16 code units, as `<` does. `sortedNames` receives the names in that order.
+ * default sort compares UTF-16 code units, as `<` does.
  */
-export function stringToSignV1(method: string, params: Record<string, string>, sortedNames?: string[]): string {
+export function stringToSignV1(method: string, params: Record<string, string>): string {
   const keys = Object.keys(params).sort();
-  // The caller writes the query in the same order (one sort per call).
-  if (sortedNames) sortedNames.push(...keys);
   let out = method.toUpperCase() + '&%2F&';
   let first = true;
   for (const k of keys) {

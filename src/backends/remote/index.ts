@@ -14,7 +14,7 @@ import type { Backend, Call } from '../backend.js';
 import { resolveCredentials } from './credentials.js';
 import { serverError } from './server-error.js';
 import { resolveEndpoint } from './endpoint.js';
-import { goUrlError, send, signRpc, TransportError, type Credentials, type HttpOptions, type Scheme, type WireRequest, type WireResponse } from './wire.js';
+import { goEncodeValues, goUrlError, send, signRpc, TransportError, type Credentials, type HttpOptions, type Scheme, type WireRequest, type WireResponse } from './wire.js';
 
 export const SDK_CORE_VERSION = '1.63.22';
 export const API_VERSION = '2016-01-20';
@@ -119,11 +119,11 @@ export class RemoteBackend implements Backend {
     const params: Record<string, string> = { ...c.params, Action: c.action, Format: opts.format, Version: opts.version };
     if (params.RegionId === undefined) params.RegionId = c.region;
     for (const [k, v] of this.fromEnv.params) params[k] = v;
-    const { encoded, stringToSign } = signRpc(opts.method, params, {}, creds, { signatureType: true });
+    const { query, stringToSign } = signRpc(opts.method, params, {}, creds, { signatureType: true });
     const base = this.headersFor(c.action, !!creds.securityToken);
     const all = extraHeaders.length ? mergeHeaders(base, extraHeaders) : base;
     return {
-      wire: { method: opts.method, scheme: opts.scheme, host: opts.host, query: encoded!, headers: all, body: '', reuse: READ_ONLY.test(c.action) },
+      wire: { method: opts.method, scheme: opts.scheme, host: opts.host, query: goEncodeValues(query), headers: all, body: '', reuse: READ_ONLY.test(c.action) },
       stringToSign,
     };
   }

@@ -91,25 +91,7 @@ export function rpcTimestamp(ms = Date.now()): string {
 
 export interface SignedParams {
   query: Record<string, string>;
-  /** The query encoded (goEncodeValues), when there is no form. */
-  encoded?: string;
   stringToSign: string;
-}
-
-/** goEncodeValues of a signed query whose other names are already sorted: Signature goes in its place. */
-function encodeSigned(q: Record<string, string>, sorted: string[]): string {
-  let out = '';
-  let signed = false;
-  for (const k of sorted) {
-    if (!signed && k >= 'Signature') {
-      out += '&Signature=' + goQueryEscape(q.Signature);
-      signed = true;
-      if (k === 'Signature') continue;
-    }
-    out += '&' + goQueryEscape(k) + '=' + goQueryEscape(q[k]);
-  }
-  if (!signed) out += '&Signature=' + goQueryEscape(q.Signature);
-  return out.slice(1);
 }
 
 /**
@@ -133,11 +115,9 @@ export function signRpc(
   };
   if (extra.signatureType) q.SignatureType = '';
   if (creds.securityToken) q.SecurityToken = creds.securityToken;
-  const hasForm = Object.keys(form).length > 0;
-  const sorted: string[] = [];
-  const stringToSign = stringToSignV1(method, hasForm ? { ...q, ...form } : q, sorted);
+  const stringToSign = stringToSignV1(method, Object.keys(form).length ? { ...q, ...form } : q);
   q.Signature = hmacSha1Base64(creds.accessKeySecret, stringToSign);
-  return { query: q, encoded: hasForm ? undefined : encodeSigned(q, sorted), stringToSign };
+  return { query: q, stringToSign };
 }
 
 export const urlOf = (r: Pick<WireRequest, 'scheme' | 'host' | 'path' | 'query'>) => `${r.scheme}://${r.host}${r.path ?? '/'}${r.query ? '?' + r.query : ''}`;
