@@ -264,42 +264,67 @@ describe('kept-alive connections (the fan-out of kms run, export and inject)', (
     chunkedWithLength?: boolean;
     /** A copy of each answer follows it a moment later, unasked. */
     stray?: boolean;
+    /** Each answer chunked (split in chunks of 5 bytes). */
+    chunkedOnly?: boolean;
+    /** The answers to the requests of one read go out in one write (a pipelined answer starts in the read that ends the one before). */
+    coalesce?: boolean;
+    /** Only the first request of a connection is answered; what came with or after it is dropped, the connection stays open. */
+    firstOnly?: boolean;
+    /** The connection is ended right after its first answer, whatever else it brought (no Connection: close said). */
+    endAfterFirst?: boolean;
   }
 
   /** A raw HTTP/1.1 server that answers GetSecretValue for any name and counts connections and requests. */
   async function keepAliveServer(b: Behaviour) {
     const perConnection: number[] = [];
     const nonces: string[] = [];
+    /** The most requests a connection had received and not yet answered, per connection. */
+    const pipelined: number[] = [];
     const srv = createServer((s) => {
       const n = perConnection.push(0) - 1;
+      pipelined.push(0);
+      let unanswered = 0;
       s.on('error', () => {});
       let buf = '';
       s.on('data', (d) => {
         buf += d.toString('latin1');
+        const answers: string[] = [];
         for (let end = buf.indexOf('\r\n\r\n'); end >= 0; end = buf.indexOf('\r\n\r\n')) {
           const head = buf.slice(0, end);
           buf = buf.slice(end + 4);
           perConnection[n]++;
           nonces.push(/[?&]SignatureNonce=([^& ]*)/.exec(head)![1]);
           if (b.closeOnSecond && perConnection[n] === 2) return void s.destroy();
+          if (b.firstOnly && perConnection[n] > 1) continue;
+          pipelined[n] = Math.max(pipelined[n], ++unanswered);
           const name = decodeURIComponent(/[?&]SecretName=([^& ]*)/.exec(head)![1]);
           const body = JSON.stringify({ SecretName: name, VersionId: 'v1', SecretData: `value of ${name}`, SecretDataType: 'text', VersionStages: { VersionStage: ['ACSCurrent'] }, RequestId: 'r' });
           const answer = b.chunkedWithLength
             ? HEAD(`Transfer-Encoding: chunked\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`) + chunked(body, [7])
-            : HEAD(`Content-Length: ${Buffer.byteLength(body)}\r\n${b.close ? 'Connection: close\r\n' : ''}`) + body + (b.trailing ?? '');
+            : b.chunkedOnly
+              ? HEAD('Transfer-Encoding: chunked\r\n') + chunked(body, Array.from({ length: Math.ceil(body.length / 5) }, () => 5))
+              : HEAD(`Content-Length: ${Buffer.byteLength(body)}\r\n${b.close ? 'Connection: close\r\n' : ''}`) + body + (b.trailing ?? '');
+          answers.push(answer);
+          if (b.coalesce) continue;
           setTimeout(() => {
             if (s.destroyed) return;
+            unanswered--;
             s.write(answer);
-            if (b.close) s.end();
+            if (b.close || b.endAfterFirst) s.end();
             if (b.stray) setImmediate(() => s.destroyed || s.write(answer));
           }, b.delayMs ?? 0);
         }
+        if (b.coalesce && answers.length)
+          setTimeout(() => {
+            unanswered -= answers.length;
+            if (!s.destroyed) s.write(answers.join(''));
+          }, b.delayMs ?? 0);
       });
     });
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const p = (srv.address() as { port: number }).port;
     const close = () => new Promise((r) => srv.close(r));
-    return { port: p, perConnection, nonces, close };
+    return { port: p, perConnection, nonces, pipelined, close };
   }
 
   /** `kms export --format json` of N references against the server: the exit code, the values and the server's counts. */
@@ -308,7 +333,7 @@ describe('kept-alive connections (the fan-out of kms run, export and inject)', (
     try {
       const refs = Array.from({ length: n }, (_, i) => ['--env', `V${i}=kms://s${i}`]).flat();
       const r = await run(['kms', 'export', '--format', 'json', ...refs, '--endpoint', `127.0.0.1:${srv.port}`, '--insecure', '--access-key-id', 'LTAI5tHttpTest', '--access-key-secret', 'http-test-secret', '--region', 'cn-hangzhou'], env());
-      return { ...r, connections: srv.perConnection.length, requests: srv.perConnection.reduce((a, x) => a + x, 0), perConnection: srv.perConnection, nonces: srv.nonces };
+      return { ...r, connections: srv.perConnection.length, requests: srv.perConnection.reduce((a, x) => a + x, 0), perConnection: srv.perConnection, nonces: srv.nonces, pipelined: srv.pipelined };
     } finally {
       await srv.close();
     }
@@ -323,6 +348,47 @@ describe('kept-alive connections (the fan-out of kms run, export and inject)', (
     expect(r.requests).toBe(60);
     expect(r.connections).toBeLessThanOrEqual(32);
     expect(Math.max(...r.perConnection)).toBeGreaterThan(1);
+  });
+
+  test('twenty references: four connections, and once a connection has answered, the waiting requests are pipelined on it (at most 8 in flight)', async () => {
+    const r = await exportMany({}, 20);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(expected(20));
+    expect(r.requests).toBe(20);
+    expect(r.connections).toBe(4);
+    expect(Math.max(...r.pipelined)).toBeGreaterThan(1);
+    expect(Math.max(...r.pipelined)).toBeLessThanOrEqual(8);
+  });
+
+  test('pipelined answers that arrive together, in one write, each split in chunks: every value in its own variable', async () => {
+    for (const b of [{ coalesce: true }, { coalesce: true, chunkedOnly: true }, { chunkedOnly: true }]) {
+      const r = await exportMany(b, 24);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual(expected(24));
+      expect(r.requests).toBe(24);
+      expect(Math.max(...r.pipelined)).toBeGreaterThan(1);
+    }
+  });
+
+  test('a server that ends a connection after its first answer (saying nothing): the requests pipelined behind it go again, each on a new connection', async () => {
+    const r = await exportMany({ endAfterFirst: true }, 20);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(expected(20));
+    expect(r.requests).toBeGreaterThan(20);
+    expect(new Set(r.nonces).size).toBe(r.nonces.length);
+  });
+
+  test('a server that drops pipelined requests and keeps the connection open: they go again on new connections after 1 s, not at the read timeout', async () => {
+    const t0 = Date.now();
+    const r = await exportMany({ firstOnly: true }, 20);
+    const took = Date.now() - t0;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(expected(20));
+    expect(took).toBeLessThan(5000);
+    expect(new Set(r.nonces).size).toBe(r.nonces.length);
   });
 
   test('a kept-alive connection closed under a request: the request is sent again on a new one, and nothing fails', async () => {

@@ -1,7 +1,7 @@
 // A small HTTP/1.1 client for the remote backend: plain TCP or TLS, optionally through a CONNECT proxy.
-// A request that changes nothing may go on a kept-alive plain connection (the fan-out of `aliyun kms
-// run` to an endpoint such as `aliyun kms serve`, see ConnectionPool); any other is alone on its
-// connection (`Connection: close`). Written over
+// A request that changes nothing may go on a kept-alive plain connection, pipelined behind others
+// (the fan-out of `aliyun kms run` to an endpoint such as `aliyun kms serve`, see ConnectionPool);
+// any other is alone on its connection (`Connection: close`). Written over
 // node:net and node:tls because node:http takes about 4 ms of every remote call's start-up to load,
 // and its per-request work is paid twenty times at once by `aliyun kms run` (docs/remote.md).
 // Failures are raised as Node error codes (ECONNREFUSED, TLS verification codes, ...) or as
@@ -27,7 +27,8 @@ export interface Exchange {
   proxy?: { host: string; port: number; authorization?: string };
   /**
    * The request changes nothing, so it may go on a plain connection an earlier request kept alive,
-   * and be sent once more on a new connection when that one turns out to have been closed under it.
+   * pipelined behind other such requests, and be sent once more on a new connection when that one
+   * turns out to have been closed under it before any byte of its answer.
    */
   reuse?: boolean;
   /** Never an idle connection (the retry after a StaleConnection). */
@@ -104,36 +105,49 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
     } catch (e) {
       return reject(e);
     }
-    /** Every socket this exchange made or took, destroyed when it ends (but the one kept alive). */
+    /** Every socket this exchange made, destroyed when it ends (but the one kept alive). */
     const sockets: net.Socket[] = [];
     const track = (s: net.Socket) => sockets.push(s);
     let settled = false;
-    /** This exchange counts as one of the pool's connections (from the moment it opens or takes one). */
-    let holding = false;
-    const finish = (err: Error | null, res?: ExchangeResult, keep?: Connection) => {
+    /** The pool counts a connection being opened for this exchange. */
+    let opening = false;
+    /** The connection this exchange's request went out on. */
+    let used: Connection | undefined;
+    /**
+     * Ends the exchange. `keep`: the answer left its connection usable; `after`: the bytes that came
+     * behind the answer (the start of the next pipelined one).
+     */
+    const finish = (err: Error | null, res?: ExchangeResult, keep = false, after: Buffer = EMPTY) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      for (const s of sockets) if (s !== keep?.socket) s.destroy();
-      if (pool && holding) {
-        if (keep) pool.giveBack(keep);
-        else pool.lost();
+      if (pool) {
+        if (used) {
+          if (keep) pool.answered(used, after);
+          else pool.drop(used);
+        } else if (opening) pool.openFailed();
       }
+      for (const s of sockets) if (!(keep && s === used?.socket)) s.destroy();
       if (err) reject(err);
       else resolve(res!);
     };
     const deadline = setTimeout(() => finish(new ExchangeTimeout('timeout')), x.timeoutMs);
     const attempt = (c: Connection, reused: boolean) => {
+      used = c;
       const reader = new ResponseReader(x.method);
-      // A kept-alive connection the server closed before answering (it may have closed it just as
-      // we wrote): the caller sends the request again, signed anew (the server may have seen its
-      // nonce), on a new connection (Exchange.fresh).
+      // A connection the server closed before answering this request (a kept-alive one it closed
+      // just as we wrote, or one it closed after answering the requests ahead of ours): the caller
+      // sends the request again, signed anew (the server may have seen its nonce), on a new
+      // connection (Exchange.fresh).
       const failed = (err: Error) => {
         if (settled) return;
         if (!reused || reader.started) return finish(err);
         finish(new StaleConnection('the kept-alive connection was closed before the answer'));
       };
-      c.user = {
+      c.users.push({
+        get started() {
+          return reader.started;
+        },
         data(d: Buffer) {
           let res: ExchangeResult | undefined;
           try {
@@ -141,7 +155,7 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
           } catch (e) {
             return finish(e as Error);
           }
-          if (res) finish(null, res, pool && reader.reusable ? c : undefined);
+          if (res) finish(null, res, !!pool && reader.reusable, reader.after);
         },
         end() {
           if (reused && !reader.started) return failed(goTextError('EOF'));
@@ -153,31 +167,32 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
         },
         close: () => failed(goTextError(reader.started ? 'unexpected EOF' : 'EOF')),
         error: failed,
-      };
+      });
       // A socket destroyed while it had no user (its events were dropped) emits no error on a write:
       // the write's own callback reports it.
       if (c.socket.destroyed) return failed(goTextError('EOF'));
-      c.socket.write(request, (e) => e && failed(e));
+      c.write(request, (e) => e && failed(e));
     };
     if (!pool) {
       open(x, track).then((s) => (settled ? undefined : attempt(new Connection(s), false)), finish);
       return;
     }
     pool.acquire(() => settled, !!x.fresh).then(
-      (idle) => {
-        holding = true;
-        if (idle) {
-          track(idle.socket);
+      (c) => {
+        if (c) {
           // Ended while waiting (the deadline): the connection goes back unused.
-          if (settled) return pool.giveBack(idle);
-          return attempt(idle, true);
+          if (settled) return pool.release(c);
+          return attempt(c, true);
         }
-        if (settled) return pool.lost();
+        if (settled) return pool.openFailed();
+        opening = true;
         open(x, track).then((s) => {
-          // A connection made is progress too: the first answers can come only after it, and on a
-          // CLI that has just started, making it takes a good part of the wait.
-          pool.progress();
-          if (!settled) attempt(new Connection(s), false);
+          // Ended while connecting: finish destroyed the socket and gave the place back.
+          if (settled) return;
+          opening = false;
+          const c = new Connection(s);
+          pool.added(c);
+          attempt(c, false);
         }, finish);
       },
       () => {},
@@ -185,8 +200,10 @@ export function exchange(x: Exchange): Promise<ExchangeResult> {
   });
 }
 
-/** Where a connection's events go: the exchange using it, or its pool while it is idle. */
+/** What a connection's events go to: the exchange whose answer comes next on it. */
 interface ConnectionUser {
+  /** A byte of its answer has come. */
+  readonly started: boolean;
   data(d: Buffer): void;
   end(): void;
   close(): void;
@@ -194,31 +211,73 @@ interface ConnectionUser {
 }
 
 /**
- * A connected socket whose listeners are added once and pass its events to its current user: a
+ * A connected socket whose listeners are added once and pass its events on: its bytes and its end to
+ * the exchange whose answer comes next, its close and errors to every exchange waiting on it. A
  * kept-alive connection changes hands without listeners added and removed per request (adding a
  * 'data' listener also restarts a socket's flow). Never removeAllListeners: Node's sockets listen to
  * their own events (a TLS socket whose own listeners were removed fails its next write with EBADF).
  */
 class Connection {
-  /** Undefined between users: events then are dropped (a write to a closed socket fails the next user). */
-  user?: ConnectionUser;
+  /** The exchanges whose requests went out on it, in that order: answers come in the same order. */
+  readonly users: ConnectionUser[] = [];
+  /** Exchanges its pool gave it and not yet answered (a request is written a turn after it is given). */
+  load = 0;
+  /** An answer on it left it usable: the server keeps it, so requests may be pipelined on it. */
+  proven = false;
+  /** While nobody uses it: anything the server sends or does now ends it. Events with neither are dropped. */
+  idle?: () => void;
+  /** When its last byte came (or the watch on its pipelined requests began). */
+  heardAt = 0;
+  /** Watches its pipelined requests (ConnectionPool.watchPipeline). */
+  watchdog?: NodeJS.Timeout;
+  private corked = false;
+
   constructor(readonly socket: net.Socket) {
-    socket.on('data', (d: Buffer) => this.user?.data(d));
-    socket.on('end', () => this.user?.end());
-    socket.on('close', () => this.user?.close());
-    socket.on('error', (e: Error) => this.user?.error(e));
+    socket.on('data', (d: Buffer) => {
+      this.heardAt = Date.now();
+      if (this.users.length) this.users[0].data(d);
+      else this.idle?.();
+    });
+    socket.on('end', () => (this.users.length ? this.users[0].end() : this.idle?.()));
+    socket.on('close', () => (this.users.length ? this.users.slice().forEach((u) => u.close()) : this.idle?.()));
+    socket.on('error', (e: Error) => (this.users.length ? this.users.slice().forEach((u) => u.error(e)) : this.idle?.()));
+  }
+
+  /** Requests written in one turn leave in one write (a connection given several at once, see ConnectionPool). */
+  write(request: string, done: (e?: Error | null) => void): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(request, done);
   }
 }
 
 /**
- * Kept-alive plain connections to one place (address and proxy). A request takes an idle one, or opens a
- * new one while fewer than SIZE are open; beyond that it waits for one to come back. If no connection
- * comes back or gets ready for STALL_MS, every waiting request opens its own: so twenty GetSecretValue
- * calls to a near endpoint (`aliyun kms serve`) share four connections (a new connection costs both
- * ends more than its request), while to a far or slow one they all go out at once, STALL_MS later.
+ * Kept-alive plain connections to one place (address and proxy). A request takes an idle connection,
+ * or opens a new one while fewer than SIZE are open, or is pipelined (RFC 9112 §9.3.2) on the one with
+ * the fewest requests in flight, up to DEPTH, among those that have carried an answer that left them
+ * usable; beyond that it waits for an answer. If no answer comes and no connection gets ready for
+ * STALL_MS, every waiting request opens its own. So twenty GetSecretValue calls to a near endpoint
+ * (`aliyun kms serve`) go out on four connections, most of them pipelined (each write and each read
+ * costs a CLI that has just started more than the request itself), while to a far or slow one they
+ * all go out at once, STALL_MS later: pipelining starts only with a connection's first answer.
  */
 class ConnectionPool {
   static readonly SIZE = 4;
+  /** Requests in flight on one connection, at most: 4 × 8 is MAX_CONCURRENT_FETCHES of resolve.ts. */
+  static readonly DEPTH = 8;
+  /**
+   * Pipelined requests on a connection that brings no byte for this long, while the answer they wait
+   * behind has come, are sent again on connections of their own (and nothing is pipelined after):
+   * a server that reads one request at a time and drops what came with it would otherwise leave them
+   * unanswered until the read timeout. They change nothing, so a repeat is harmless.
+   */
+  static readonly PIPELINE_STALL_MS = 1000;
   /**
    * Longer than a near endpoint takes to answer once its connections are ready, in a process that has
    * just started; short, because a slow endpoint pays it once (20 references to a server answering
@@ -235,46 +294,168 @@ class ConnectionPool {
     return pool;
   }
 
-  /** Connections counted against SIZE: in use, being opened, or idle. */
-  private open = 0;
-  private readonly idle: Connection[] = [];
-  /** Waiting requests, woken with a connection, with undefined (room for a new one) or null (stalled: open one anyway). */
+  /** Connections being opened, counted against SIZE. */
+  private opening = 0;
+  /** Open connections, in use or idle. */
+  private readonly conns: Connection[] = [];
+  /** Waiting requests, woken with a connection (counted for them), undefined (room to open one) or null (stalled: open one anyway). */
   private waiting: ((c: Connection | undefined | null) => void)[] = [];
   private stall?: NodeJS.Timeout;
+  /** Off for good once pipelined requests were lost with their connection: the server may not take them. */
+  private pipelining = true;
 
   /**
-   * An idle connection (counted for the caller), or undefined: the caller may open a new one (counted
-   * for it already). `gone` says the caller stopped waiting.
+   * A connection (counted for the caller) to write on, or undefined: the caller may open a new one
+   * (counted for it already). `gone` says the caller stopped waiting.
    */
   async acquire(gone: () => boolean, fresh = false): Promise<Connection | undefined> {
     for (;;) {
       if (fresh) break;
-      const c = this.takeIdle();
-      if (c) return c;
-      if (this.open < ConnectionPool.SIZE || gone()) break;
+      const c = this.pick();
+      if (c) return this.take(c);
+      if (this.opening + this.conns.length < ConnectionPool.SIZE || gone()) break;
       const handed = await new Promise<Connection | undefined | null>((resolve) => {
         this.waiting.push(resolve);
         if (!this.stall) this.watch();
       });
       if (handed) return handed;
       if (handed === null) break;
-      // Woken because a connection was lost: there is room for a new one, or an idle one.
+      // Woken because a connection was lost: there is room for a new one, or one to take.
     }
-    this.open++;
+    this.opening++;
     return undefined;
   }
 
-  /** When a connection last came back or was made (or the first request started waiting). */
+  /** An idle connection, else (pipelining) the proven one with the fewest requests in flight, below DEPTH. */
+  private pick(): Connection | undefined {
+    let best: Connection | undefined;
+    for (const c of this.conns.slice()) {
+      const s = c.socket;
+      if (s.destroyed || !s.writable || !s.readable) {
+        this.drop(c);
+        continue;
+      }
+      if (c.load === 0) return c;
+      if (this.pipelining && c.proven && c.load < ConnectionPool.DEPTH && (!best || c.load < best.load)) best = c;
+    }
+    return best;
+  }
+
+  private take(c: Connection): Connection {
+    if (c.load++ === 0) {
+      c.idle = undefined;
+      c.socket.ref();
+    } else this.watchPipeline(c);
+    return c;
+  }
+
+  /** See PIPELINE_STALL_MS. One timer per connection, moved on only when it fires early. */
+  private watchPipeline(c: Connection): void {
+    if (c.watchdog) return;
+    c.heardAt = Date.now();
+    const check = (after: number) => {
+      c.watchdog = setTimeout(() => {
+        c.watchdog = undefined;
+        if (c.load < 2 || !this.conns.includes(c)) return;
+        // An answer arriving, however slowly, is not a lost one.
+        if (c.users[0]?.started) return check(ConnectionPool.PIPELINE_STALL_MS);
+        const quiet = Date.now() - c.heardAt;
+        if (quiet < ConnectionPool.PIPELINE_STALL_MS) return check(ConnectionPool.PIPELINE_STALL_MS - quiet);
+        // Every request on it is one that went behind another: each fails as stale and goes again.
+        this.drop(c);
+      }, after);
+      c.watchdog.unref();
+    };
+    check(ConnectionPool.PIPELINE_STALL_MS);
+  }
+
+  /** A connection opened for a request (counted as opening until now). */
+  added(c: Connection): void {
+    this.opening--;
+    this.conns.push(c);
+    c.load = 1;
+    // A connection made is progress too: the first answers can come only after it, and on a CLI that
+    // has just started, making it takes a good part of the wait.
+    this.progress();
+  }
+
+  /** Opening a connection failed, or its request ended first: room for a waiting request to open one. */
+  openFailed(): void {
+    this.opening--;
+    this.room();
+  }
+
+  /** A connection given to a request that ended before writing on it. */
+  release(c: Connection): void {
+    c.load--;
+    this.handOut();
+    this.rest(c);
+  }
+
+  /**
+   * The first request in flight on C was answered and left it usable; AFTER is what came behind the
+   * answer: the start of the next pipelined answer, or, with nothing asked, bytes that make it unusable.
+   */
+  answered(c: Connection, after: Buffer): void {
+    c.users.shift();
+    c.load--;
+    c.proven = true;
+    this.progress();
+    if (after.length) {
+      if (!c.users.length) return this.drop(c);
+      c.users[0].data(after);
+      // That answer may have ended the connection.
+      if (!this.conns.includes(c)) return;
+    }
+    this.handOut();
+    this.rest(c);
+  }
+
+  /** A connection that cannot carry another request: its requests in flight fail (or go again, see exchange). */
+  drop(c: Connection): void {
+    const i = this.conns.indexOf(c);
+    if (i < 0) return;
+    this.conns.splice(i, 1);
+    if (c.load > 1) this.pipelining = false;
+    clearTimeout(c.watchdog);
+    c.idle = undefined;
+    c.socket.destroy();
+    this.room();
+  }
+
+  /** Gives waiting requests connections to write on, as far as there are any. */
+  private handOut(): void {
+    while (this.waiting.length) {
+      const c = this.pick();
+      if (!c) return;
+      this.waiting.shift()!(this.take(c));
+    }
+  }
+
+  /** A connection nobody uses is kept idle, not keeping the process alive. */
+  private rest(c: Connection): void {
+    if (c.load > 0 || !this.conns.includes(c)) return;
+    c.idle = () => this.drop(c);
+    c.socket.unref();
+  }
+
+  /** Room for one more connection: a waiting request opens it (or takes one, see acquire). */
+  private room(): void {
+    const next = this.waiting.shift();
+    this.watch();
+    next?.(undefined);
+  }
+
+  /** When an answer last came or a connection was last made (or the first request started waiting). */
   private progressAt = 0;
 
-  /** A connection of this pool is ready: waiting requests wait on. */
-  progress(): void {
+  private progress(): void {
     this.progressAt = Date.now();
   }
 
   /**
-   * Restarts the stall clock while requests wait: a connection coming back is progress. One timer,
-   * moved on only when it fires early (twenty answers would otherwise cancel and set twenty).
+   * Restarts the stall clock while requests wait: an answer is progress. One timer, moved on only
+   * when it fires early (twenty answers would otherwise cancel and set twenty).
    */
   private watch(): void {
     this.progressAt = Date.now();
@@ -293,49 +474,6 @@ class ConnectionPool {
       this.stall.unref();
     };
     check(ConnectionPool.STALL_MS);
-  }
-
-  /** A connection whose response was read whole: to a waiting request, or kept idle (not keeping the process alive). */
-  giveBack(c: Connection): void {
-    c.user = undefined;
-    const next = this.waiting.shift();
-    if (next) {
-      this.watch();
-      return next(c);
-    }
-    // Idle: anything the server sends or does now ends the connection.
-    const drop = () => {
-      const i = this.idle.indexOf(c);
-      if (i < 0) return;
-      this.idle.splice(i, 1);
-      this.open--;
-      c.socket.destroy();
-    };
-    c.user = { data: drop, end: drop, close: drop, error: drop };
-    c.socket.unref();
-    this.idle.push(c);
-  }
-
-  /** A connection counted for a request did not come back: room for a waiting request to open one. */
-  lost(): void {
-    this.open--;
-    const next = this.waiting.shift();
-    this.watch();
-    next?.(undefined);
-  }
-
-  private takeIdle(): Connection | undefined {
-    for (let c = this.idle.pop(); c; c = this.idle.pop()) {
-      c.user = undefined;
-      const s = c.socket;
-      if (!s.destroyed && s.writable && s.readable) {
-        s.ref();
-        return c;
-      }
-      this.open--;
-      s.destroy();
-    }
-    return undefined;
   }
 }
 
@@ -448,14 +586,14 @@ export class ResponseReader {
   private chunks?: ChunkedDecoder;
   /** HTTP/1.1 without `Connection: close`. */
   private keepAlive = false;
-  /** Bytes arrived past the end of the response. */
-  private overflow = false;
+  /** Bytes that arrived behind the response: the next pipelined answer's start, or bytes nobody asked for. */
+  after: Buffer = EMPTY;
 
   constructor(private readonly method: string) {}
 
-  /** The response ended on its own framing, with nothing after it, and the server keeps the connection. */
+  /** The response ended on its own framing and the server keeps the connection (what came after it: `after`). */
   get reusable(): boolean {
-    return this.keepAlive && !this.overflow && this.framing !== 'close';
+    return this.keepAlive && this.framing !== 'close';
   }
 
   /** Feeds bytes; returns the response once it is complete. */
@@ -494,12 +632,12 @@ export class ResponseReader {
       this.buffered = EMPTY;
       // parseHead has set the framing (TypeScript cannot see through the call).
       if ((this.framing as string) === 'length' && this.remaining === 0) {
-        this.overflow = d.length > 0;
+        this.after = d;
         return this.result();
       }
     }
     if (this.framing === 'length') {
-      if (d.length > this.remaining) this.overflow = true;
+      if (d.length > this.remaining) this.after = d.subarray(this.remaining);
       const take = d.subarray(0, this.remaining);
       this.body.push(take);
       this.remaining -= take.length;
@@ -507,7 +645,7 @@ export class ResponseReader {
     }
     if (this.framing === 'chunked') {
       if (!this.chunks!.push(d)) return undefined;
-      this.overflow = this.chunks!.overflow;
+      this.after = this.chunks!.after;
       return this.result(this.chunks!.body());
     }
     if ((this.bodyBytes += d.length) > MAX_BODY) throw tooLarge();
@@ -630,8 +768,8 @@ class ChunkedDecoder {
     return Buffer.concat(this.parts);
   }
 
-  /** Bytes arrived after the last chunk's trailers. */
-  get overflow(): boolean {
-    return this.pending.length > 0;
+  /** Bytes that arrived behind the last chunk's trailers. */
+  get after(): Buffer {
+    return this.pending;
   }
 }
