@@ -272,10 +272,10 @@ class ConnectionPool {
   /** Requests in flight on one connection, at most: 4 × 8 is MAX_CONCURRENT_FETCHES of resolve.ts. */
   static readonly DEPTH = 8;
   /**
-   * Pipelined requests on a connection that brings no byte for this long, while the answer they wait
-   * behind has come, are sent again on connections of their own (and nothing is pipelined after):
-   * a server that reads one request at a time and drops what came with it would otherwise leave them
-   * unanswered until the read timeout. They change nothing, so a repeat is harmless.
+   * Pipelined requests on a connection that brings no byte for this long, no answer arriving on it,
+   * are sent again on connections of their own (and nothing is pipelined after): a server that reads
+   * one request at a time and drops what came with it would otherwise leave them unanswered until the
+   * read timeout. They change nothing, so a repeat is harmless.
    */
   static readonly PIPELINE_STALL_MS = 1000;
   /**
