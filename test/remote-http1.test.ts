@@ -341,6 +341,17 @@ describe('kept-alive connections (the fan-out of kms run, export and inject)', (
 
   const expected = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`V${i}`, `value of s${i}`]));
 
+  /**
+   * exportMany until the server saw a request pipelined (at most three tries). Pipelining starts with a
+   * connection's first answer, and waiting requests stop waiting after 10 ms without one: a loaded
+   * machine can pause the CLI that long, and then every request simply has its own connection.
+   */
+  async function exportPipelined(b: Behaviour, n: number) {
+    let r = await exportMany(b, n);
+    for (let tries = 1; tries < 3 && Math.max(...r.pipelined) < 2; tries++) r = await exportMany(b, n);
+    return r;
+  }
+
   test('sixty references share connections: at most 32 are opened (the fetches in flight), and a connection carries several requests', async () => {
     const r = await exportMany({}, 60);
     expect(r.code).toBe(0);
@@ -350,19 +361,19 @@ describe('kept-alive connections (the fan-out of kms run, export and inject)', (
     expect(Math.max(...r.perConnection)).toBeGreaterThan(1);
   });
 
-  test('twenty references: four connections, and once a connection has answered, the waiting requests are pipelined on it (at most 8 in flight)', async () => {
-    const r = await exportMany({}, 20);
+  test('twenty references: once a connection has answered, the waiting requests are pipelined on it (at most 8 in flight)', async () => {
+    const r = await exportPipelined({}, 20);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(expected(20));
     expect(r.requests).toBe(20);
-    expect(r.connections).toBe(4);
+    expect(r.connections).toBeLessThan(20);
     expect(Math.max(...r.pipelined)).toBeGreaterThan(1);
     expect(Math.max(...r.pipelined)).toBeLessThanOrEqual(8);
   });
 
   test('pipelined answers that arrive together, in one write, each split in chunks: every value in its own variable', async () => {
     for (const b of [{ coalesce: true }, { coalesce: true, chunkedOnly: true }, { chunkedOnly: true }]) {
-      const r = await exportMany(b, 24);
+      const r = await exportPipelined(b, 24);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual(expected(24));
@@ -372,22 +383,30 @@ describe('kept-alive connections (the fan-out of kms run, export and inject)', (
   });
 
   test('a server that ends a connection after its first answer (saying nothing): the requests pipelined behind it go again, each on a new connection', async () => {
-    const r = await exportMany({ endAfterFirst: true }, 20);
+    const r = await exportPipelined({ endAfterFirst: true }, 20);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(expected(20));
+    expect(Math.max(...r.pipelined)).toBeGreaterThan(1);
     expect(r.requests).toBeGreaterThan(20);
     expect(new Set(r.nonces).size).toBe(r.nonces.length);
   });
 
   test('a server that drops pipelined requests and keeps the connection open: they go again on new connections after 1 s, not at the read timeout', async () => {
-    const t0 = Date.now();
-    const r = await exportMany({ firstOnly: true }, 20);
+    let t0 = Date.now();
+    let r = await exportMany({ firstOnly: true }, 20);
+    // As exportPipelined, timed per try: here a pipelined request is dropped, not counted as in
+    // flight; that some were pipelined shows as more than twenty requests (each went again).
+    for (let tries = 1; tries < 3 && r.requests === 20; tries++) {
+      t0 = Date.now();
+      r = await exportMany({ firstOnly: true }, 20);
+    }
     const took = Date.now() - t0;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(expected(20));
     expect(took).toBeLessThan(5000);
+    expect(r.requests).toBeGreaterThan(20);
     expect(new Set(r.nonces).size).toBe(r.nonces.length);
   });
 
