@@ -158,8 +158,9 @@ export class RemoteBackend implements Backend {
         res = await send(wire, opts.http);
       } catch (e) {
         if (!(e instanceof TransportError)) throw e;
-        // The server closed a kept-alive connection as we used it (its idle timeout): once, signed
-        // anew, on a new connection; not one of the --retry-count retries (Go's Transport does the same).
+        // The server closed a kept-alive connection before any byte of our answer (its idle timeout, or
+        // after the answers ahead of a pipelined call): once, signed anew, on a new connection; not one
+        // of the --retry-count retries (Go's Transport does the same for a reused connection).
         if (e.stale && !fresh) {
           fresh = true;
           continue;
